@@ -1,0 +1,230 @@
+package staging
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/deskport/deskport/extract"
+	"github.com/deskport/deskport/schema"
+)
+
+// SnapshotSpec says which source a snapshot reads and what of it.
+type SnapshotSpec struct {
+	Source   string
+	BaseURL  string
+	Entities []schema.Entity
+	Since    time.Time // zero for a full snapshot
+}
+
+// Snapshot is one extract run being written. It implements extract.Sink.
+type Snapshot struct {
+	ID      int64
+	Resumed bool // true when it continues an interrupted run of the same spec
+	store   *Store
+}
+
+var _ extract.Sink = (*Snapshot)(nil)
+
+// Snapshot statuses.
+const (
+	StatusRunning     = "running"
+	StatusFinished    = "finished"
+	StatusInterrupted = "interrupted"
+)
+
+// StartSnapshot begins a snapshot, or resumes the latest unfinished one with the same spec so an
+// interrupted extract continues from its saved cursors instead of starting over.
+func (s *Store) StartSnapshot(ctx context.Context, spec SnapshotSpec) (*Snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok, err := s.unfinished(ctx, spec); err != nil || ok {
+		if err == nil {
+			_, err = s.conn.ExecContext(ctx, `UPDATE snapshots SET status = ? WHERE snapshot_id = ?`, StatusRunning, id)
+		}
+		return &Snapshot{ID: id, Resumed: true, store: s}, err
+	}
+	var id int64
+	err := s.conn.QueryRowContext(ctx, `SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots`).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("starting snapshot: %w", err)
+	}
+	_, err = s.conn.ExecContext(ctx, `INSERT INTO snapshots
+		(snapshot_id, source, base_url, entities, since, started_at, status)
+		VALUES (?, ?, ?, ?::VARCHAR[], ?, ?, ?)`,
+		id, spec.Source, spec.BaseURL, entityList(spec.Entities), nullTime(spec.Since), time.Now().UTC(), StatusRunning)
+	if err != nil {
+		return nil, fmt.Errorf("starting snapshot: %w", err)
+	}
+	return &Snapshot{ID: id, store: s}, nil
+}
+
+func (s *Store) unfinished(ctx context.Context, spec SnapshotSpec) (int64, bool, error) {
+	var id int64
+	err := s.conn.QueryRowContext(ctx, `SELECT snapshot_id FROM snapshots
+		WHERE status <> ? AND source = ? AND base_url = ? AND entities = ?::VARCHAR[]
+		  AND since IS NOT DISTINCT FROM ?
+		ORDER BY snapshot_id DESC LIMIT 1`,
+		StatusFinished, spec.Source, spec.BaseURL, entityList(spec.Entities), nullTime(spec.Since)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("looking for an interrupted snapshot: %w", err)
+	}
+	return id, true, nil
+}
+
+// LastFinished returns when the latest finished snapshot of source started: a delta from that
+// moment misses nothing that changed while it ran.
+func (s *Store) LastFinished(ctx context.Context, source, baseURL string) (time.Time, bool, error) {
+	var started sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM snapshots
+		WHERE status = ? AND source = ? AND base_url = ?`, StatusFinished, source, baseURL).Scan(&started)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("reading the last snapshot: %w", err)
+	}
+	return started.Time.UTC(), started.Valid, nil
+}
+
+// Finish marks the snapshot finished, or interrupted when runErr is not nil (it resumes then).
+func (sn *Snapshot) Finish(ctx context.Context, runErr error) error {
+	s := sn.store
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	status, finished := StatusFinished, sql.NullTime{Time: time.Now().UTC(), Valid: true}
+	if runErr != nil {
+		status, finished = StatusInterrupted, sql.NullTime{}
+	}
+	_, err := s.conn.ExecContext(context.WithoutCancel(ctx),
+		`UPDATE snapshots SET status = ?, finished_at = ? WHERE snapshot_id = ?`, status, finished, sn.ID)
+	if err != nil {
+		return fmt.Errorf("closing snapshot %d: %w", sn.ID, err)
+	}
+	return nil
+}
+
+// Cursor returns the stream's latest saved cursor in this snapshot.
+func (sn *Snapshot) Cursor(ctx context.Context, stream string) ([]byte, error) {
+	var c string
+	err := sn.store.db.QueryRowContext(ctx, `SELECT cursor FROM cursors
+		WHERE snapshot_id = ? AND stream = ? ORDER BY page_id DESC LIMIT 1`, sn.ID, stream).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading cursor of stream %s: %w", stream, err)
+	}
+	return []byte(c), nil
+}
+
+// WritePage stores the page's records, skips and cursor in one transaction.
+func (sn *Snapshot) WritePage(ctx context.Context, page extract.Page) error {
+	defer releaseBatches(page.Batches)
+	s := sn.store
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pageID := s.lastPage + 1
+	rows := 0
+	err := s.inTx(ctx, func() error {
+		for _, b := range page.Batches {
+			if err := s.insertBatch(ctx, sn.ID, pageID, b); err != nil {
+				return err
+			}
+			rows += int(b.Records.NumRows())
+		}
+		return sn.writeBookkeeping(ctx, pageID, page, rows)
+	})
+	if err != nil {
+		return fmt.Errorf("staging a page of stream %s: %w", page.Stream, err)
+	}
+	s.lastPage = pageID
+	return nil
+}
+
+func (sn *Snapshot) writeBookkeeping(ctx context.Context, pageID int64, page extract.Page, rows int) error {
+	c := sn.store.conn
+	for _, sk := range page.Skips {
+		if _, err := c.ExecContext(ctx, `INSERT INTO extract_skips VALUES (?, ?, ?, ?, ?)`,
+			sn.ID, pageID, string(sk.Entity), sk.SourceID, sk.Reason); err != nil {
+			return fmt.Errorf("recording skip of %s %s: %w", sk.Entity, sk.SourceID, err)
+		}
+	}
+	if page.Cursor != nil {
+		if _, err := c.ExecContext(ctx, `INSERT INTO cursors VALUES (?, ?, ?, ?)`,
+			sn.ID, page.Stream, pageID, string(page.Cursor)); err != nil {
+			return fmt.Errorf("saving cursor: %w", err)
+		}
+	}
+	_, err := c.ExecContext(ctx, `INSERT INTO pages VALUES (?, ?, ?, ?, ?)`,
+		pageID, sn.ID, page.Stream, rows, time.Now().UTC())
+	return err
+}
+
+// insertBatch exposes the batch to DuckDB as an Arrow scan and copies it into the raw table.
+func (s *Store) insertBatch(ctx context.Context, snapshotID, pageID int64, b extract.Batch) error {
+	t, ok := schema.TableOf(b.Entity)
+	if !ok {
+		return fmt.Errorf("unknown entity %q", b.Entity)
+	}
+	if !b.Records.Schema().Equal(t.ArrowSchema()) {
+		return fmt.Errorf("%s batch does not have the canonical schema (build it with schema.Batch)", b.Entity)
+	}
+	reader, err := array.NewRecordReader(b.Records.Schema(), []arrow.RecordBatch{b.Records})
+	if err != nil {
+		return err
+	}
+	defer reader.Release()
+	s.views++
+	view := fmt.Sprintf("arrow_page_%d", s.views)
+	release, err := s.arrow.RegisterView(reader, view)
+	if err != nil {
+		return fmt.Errorf("exposing %s batch to DuckDB: %w", b.Entity, err)
+	}
+	defer release()
+	cols := quotedList(t.ColumnNames())
+	_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
+		`INSERT INTO %s (snapshot_id, page_id, %s) SELECT ?, ?, %s FROM %s`, t.RawTable(), cols, cols, view),
+		snapshotID, pageID)
+	if err != nil {
+		return fmt.Errorf("inserting %s: %w", b.Entity, err)
+	}
+	_, err = s.conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+view)
+	return err
+}
+
+func releaseBatches(bs []extract.Batch) {
+	for _, b := range bs {
+		if b.Records != nil {
+			b.Records.Release()
+		}
+	}
+}
+
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = `"` + n + `"`
+	}
+	return strings.Join(q, ", ")
+}
+
+func entityList(es []schema.Entity) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = string(e)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func nullTime(t time.Time) sql.NullTime {
+	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
+}

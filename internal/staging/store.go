@@ -1,0 +1,94 @@
+// Package staging is the staging store's writer and reader: it opens a staging file, keeps the
+// snapshot bookkeeping, and ingests the Arrow batches extractors hand over (it implements
+// extract.Sink). Extract code never talks SQL; this package is where that SQL lives.
+package staging
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/deskport/deskport/schema"
+)
+
+// Store is an open staging file. One process owns it; writes go through one dedicated
+// connection, serialised, because a DuckDB transaction belongs to a connection.
+type Store struct {
+	Path string
+
+	db    *sql.DB
+	conn  *sql.Conn
+	arrow *duckdb.Arrow
+
+	mu       sync.Mutex // serialises writes on conn
+	lastPage int64
+	views    int64 // counter for unique Arrow view names
+}
+
+// Open opens or creates the staging file at path, migrating its schema.
+func Open(ctx context.Context, path string) (*Store, error) {
+	db, err := schema.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{Path: path, db: db}
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("staging store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	s.conn = conn
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		s.arrow = a
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("opening the Arrow interface: %w", err)
+	}
+	return conn.QueryRowContext(ctx, `SELECT coalesce(max(page_id), 0) FROM pages`).Scan(&s.lastPage)
+}
+
+// DB is the store's database handle, for readers (sql, status, transforms).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close releases the connection and closes the file; everything committed stays.
+func (s *Store) Close() error {
+	var errs []error
+	if s.conn != nil {
+		errs = append(errs, s.conn.Close())
+	}
+	errs = append(errs, s.db.Close())
+	return errors.Join(errs...)
+}
+
+// inTx runs f inside one transaction on the writer connection.
+func (s *Store) inTx(ctx context.Context, f func() error) (err error) {
+	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			// The context may be cancelled already: roll back regardless of it.
+			_, rbErr := s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			err = errors.Join(err, rbErr)
+		}
+	}()
+	if err := f(); err != nil {
+		return err
+	}
+	_, err = s.conn.ExecContext(ctx, "COMMIT")
+	return err
+}
