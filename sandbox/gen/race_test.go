@@ -1,0 +1,6 @@
+//go:build race
+
+package gen
+
+// raceEnabled skips timing tests under the race detector.
+const raceEnabled = true
