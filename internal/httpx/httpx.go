@@ -1,0 +1,57 @@
+// Package httpx is the HTTP transport chain every API client of deskport shares: auth scoped to
+// the API's host, pacing driven by the server's rate-limit headers, retries honouring 429 and
+// Retry-After, request counting for benchmarks, and a typed error that names the endpoint.
+//
+// The chain, outermost first: Retry → Pacer → Counter → Auth → Base. Retries pass through the
+// pacer, so they spend budget like any request; the counter sees every request on the wire; auth
+// is applied to each attempt, on the API's host only.
+package httpx
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// ClientConfig says how NewClient builds a client.
+type ClientConfig struct {
+	// BaseURL is the API's base; Authorization is sent only to its scheme and host.
+	BaseURL *url.URL
+	// Authorization is the header value ("Basic …", "Bearer …"); empty sends none. A secret.
+	Authorization string
+	Pacing        PacingConfig
+	Retry         RetryConfig
+	// Counter, when set, counts every request on the wire.
+	Counter *Counter
+	// Base is the innermost transport; nil means a clone of http.DefaultTransport with timeouts.
+	Base http.RoundTripper
+}
+
+// NewClient wires the chain. The client has no overall timeout: waiting for a rate-limit reset
+// is legitimate; stalled connections are cut by the base transport's timeouts instead.
+func NewClient(cfg ClientConfig) *http.Client {
+	rt := cfg.Base
+	if rt == nil {
+		rt = DefaultBase()
+	}
+	if cfg.BaseURL != nil {
+		rt = NewAuth(rt, cfg.BaseURL, cfg.Authorization)
+	}
+	if cfg.Counter != nil {
+		rt = cfg.Counter.Transport(rt)
+	}
+	rt = NewPacer(rt, cfg.Pacing)
+	rt = NewRetry(rt, cfg.Retry)
+	return &http.Client{Transport: rt}
+}
+
+// DefaultBase is http.DefaultTransport with a bound on waiting for response headers, so a stalled
+// server becomes a timeout the retry layer can act on.
+func DefaultBase() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.ResponseHeaderTimeout = 2 * time.Minute
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
