@@ -1,0 +1,375 @@
+package zendesk
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"math"
+	"net/url"
+	"slices"
+	"sync"
+
+	"github.com/deskport/deskport/extract"
+	"github.com/deskport/deskport/internal/httpx"
+	"github.com/deskport/deskport/schema"
+)
+
+// Comment modes (the source option "comments").
+const (
+	modeAuto      = "auto"       // the events stream from the oldest, per-ticket fetches from the newest
+	modeBulk      = "bulk"       // the events stream only
+	modePerTicket = "per_ticket" // one request (or more) per ticket only
+)
+
+// pageComments is about how many comments one per-ticket durable write holds (a variable so
+// tests can make every ticket its own write).
+var pageComments = 1000
+
+// meeting coordinates the two ways comments are read. The events stream walks time forward on
+// the small incremental budget; per-ticket workers walk the tickets from the most recently
+// updated down on the plan's budget. A ticket updated before the stream's position is covered by
+// the stream, since a comment is never newer than its ticket's updated_at; so the workers stop at
+// the first ticket older than the position, and the stream stops once its position passes the
+// newest ticket nobody has taken.
+type meeting struct {
+	mu       sync.Mutex
+	mode     string
+	tickets  []ticketRef     // not deleted, most recently updated first
+	next     int             // the next ticket to hand to a worker
+	pos      int64           // the stream's durable position: every comment created before it is staged
+	ended    bool            // the stream reached the end of the export
+	done     []bool          // by index in tickets: comments staged by a durable write
+	frontier int             // tickets[:frontier] are all done
+	staged   map[string]bool // ticket ids whose comments per-ticket workers durably staged
+	// unneeded is closed once the stream is no longer needed, endOfStream once it reached the
+	// end: both only ever turn true, so whatever waits for them can be cancelled then.
+	unneeded, endOfStream chan struct{}
+}
+
+func newMeeting(mode string, index map[string]ticketRef, pos int64) *meeting {
+	m := &meeting{mode: mode, pos: pos, staged: map[string]bool{},
+		unneeded: make(chan struct{}), endOfStream: make(chan struct{})}
+	if mode != modeBulk {
+		for _, t := range index {
+			if !t.deleted {
+				m.tickets = append(m.tickets, t)
+			}
+		}
+	}
+	slices.SortFunc(m.tickets, func(a, b ticketRef) int {
+		if c := cmp.Compare(b.updated, a.updated); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	m.done = make([]bool, len(m.tickets))
+	m.signal()
+	return m
+}
+
+// signal closes the channels whose condition now holds; m.mu is held (or m not shared yet).
+func (m *meeting) signal() {
+	select {
+	case <-m.unneeded:
+	default:
+		if !m.needed() {
+			close(m.unneeded)
+		}
+	}
+	select {
+	case <-m.endOfStream:
+	default:
+		if m.ended {
+			close(m.endOfStream)
+		}
+	}
+}
+
+// take hands the next ticket to a worker, or says there is none left for workers.
+func (m *meeting) take() (int, ticketRef, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ended || m.next >= len(m.tickets) || m.tickets[m.next].updated < m.pos {
+		return 0, ticketRef{}, false
+	}
+	m.next++
+	m.signal()
+	return m.next - 1, m.tickets[m.next-1], true
+}
+
+// streamNeeded says whether the events stream must read on from its position.
+func (m *meeting) streamNeeded() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.needed()
+}
+
+func (m *meeting) needed() bool {
+	switch {
+	case m.ended:
+		return false
+	case m.mode == modeBulk:
+		return true
+	}
+	return m.mode == modeAuto && m.next < len(m.tickets) && m.tickets[m.next].updated >= m.pos
+}
+
+// advance records the stream's new durable position.
+func (m *meeting) advance(next cursor) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pos = max(m.pos, next.StartTime)
+	m.ended = m.ended || next.Done
+	m.signal()
+}
+
+// stagedPerTicket says whether the stream can leave a ticket's comments out.
+func (m *meeting) stagedPerTicket(ticketID string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.staged[ticketID]
+}
+
+// complete marks tickets as about to be written and returns the cursor that write saves: the
+// updated_at of the newest ticket not done yet, so a resumed run knows every newer one is done.
+func (m *meeting) complete(idx []int) cursor {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, i := range idx {
+		m.done[i] = true
+	}
+	for m.frontier < len(m.tickets) && m.done[m.frontier] {
+		m.frontier++
+	}
+	at := int64(-1)
+	if m.frontier < len(m.tickets) {
+		at = m.tickets[m.frontier].updated
+	}
+	return cursor{V: cursorVersion, Frontier: &at}
+}
+
+// written lets the stream skip the comments of tickets now durably staged.
+func (m *meeting) written(ids []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		m.staged[id] = true
+	}
+}
+
+// startComments sets up the meeting from the saved cursors: where the stream stands, and which
+// tickets may still need their comments read.
+func (r *run) startComments(ctx context.Context) error {
+	events, found, err := r.w.cursor(ctx, streamTicketEvents)
+	if err != nil {
+		return err
+	}
+	pos := r.since
+	if found {
+		pos = events.StartTime
+		if events.Done {
+			pos = math.MaxInt64
+		}
+	}
+	if r.mode == modeBulk {
+		// The stream reads to the end alone, without waiting for the ticket index.
+		r.meet = newMeeting(r.mode, nil, pos)
+		return nil
+	}
+	perTicket, resumed, err := r.w.cursor(ctx, streamTicketComments)
+	if err != nil {
+		return err
+	}
+	done := int64(math.MaxInt64) // tickets updated after it were done by an earlier run
+	if resumed && perTicket.Frontier != nil {
+		done = *perTicket.Frontier
+	}
+	candidates := map[string]ticketRef{}
+	for _, t := range r.index {
+		// Tickets this run's stream read changed since any earlier run: they all count, unless
+		// the index is the whole account again and an earlier run did them.
+		if !r.indexComplete || t.updated <= done {
+			candidates[t.id] = t
+		}
+	}
+	if !r.indexComplete && pos != math.MaxInt64 && pos <= done {
+		if err := r.earlierTickets(ctx, pos, done, candidates); err != nil {
+			return err
+		}
+	}
+	r.meet = newMeeting(r.mode, candidates, pos)
+	return nil
+}
+
+// earlierTickets re-reads, without staging, the tickets an earlier run staged that may still
+// need their comments: those updated at or after the stream's position and not after done. The
+// export from that position costs no more requests than the events stream over the same time.
+func (r *run) earlierTickets(ctx context.Context, pos, done int64, into map[string]ticketRef) error {
+	read := map[string]ticketRef{}
+	start := cursor{V: cursorVersion, StartTime: pos}
+	err := r.page(ctx, pager{stream: streamTickets, dryRun: true, start: &start, fetch: r.fetchTickets(read), pipelined: true})
+	if err != nil {
+		return err
+	}
+	for id, t := range read {
+		if _, ok := into[id]; !ok && t.updated >= pos && t.updated <= done {
+			into[id] = t
+		}
+	}
+	return nil
+}
+
+// comments runs the events stream and the per-ticket workers until they meet.
+func (r *run) comments(ctx context.Context) error {
+	if err := r.startComments(ctx); err != nil {
+		return err
+	}
+	g := newGroup(ctx)
+	g.run(r.eventsStream)
+	results := make(chan ticketComments)
+	var workers sync.WaitGroup
+	for range r.workers {
+		workers.Add(1)
+		g.run(func(ctx context.Context) error {
+			defer workers.Done()
+			return r.commentWorker(ctx, results)
+		})
+	}
+	go func() { workers.Wait(); close(results) }()
+	g.run(func(ctx context.Context) error { return r.collect(ctx, results) })
+	return g.wait()
+}
+
+// eventsStream reads ticket events while the meeting needs them. A request still waiting for
+// the incremental budget when the workers have covered the rest is cancelled, not sent.
+func (r *run) eventsStream(ctx context.Context) error {
+	fetchCtx, cancel := cancelOn(ctx, r.meet.unneeded)
+	defer cancel()
+	return r.page(ctx, pager{
+		stream: streamTicketEvents,
+		fetch: func(ctx context.Context, cur cursor) (*result, error) {
+			res, err := r.fetchTicketEvents(fetchCtx, cur)
+			if err != nil && fetchCtx.Err() != nil && ctx.Err() == nil {
+				return nil, errStop
+			}
+			return res, err
+		},
+		keepGoing: func(cursor) bool { return r.meet.streamNeeded() },
+		written:   r.meet.advance,
+	})
+}
+
+// cancelOn returns a context that ends when parent does or ch is closed.
+func cancelOn(parent context.Context, ch <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		select {
+		case <-ch:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// ticketComments is one ticket's comments as fetched by a worker.
+type ticketComments struct {
+	idx   int
+	id    string
+	rows  rowSet
+	skips []extract.Skip
+}
+
+// commentWorker fetches the threads of the tickets the meeting hands it. Once the events stream
+// has read the whole export, every thread is staged: a fetch still under way is abandoned.
+func (r *run) commentWorker(ctx context.Context, out chan<- ticketComments) error {
+	fetchCtx, cancel := cancelOn(ctx, r.meet.endOfStream)
+	defer cancel()
+	for {
+		idx, t, ok := r.meet.take()
+		if !ok {
+			return nil
+		}
+		tc, err := r.fetchTicketComments(fetchCtx, idx, t.id)
+		if err != nil && fetchCtx.Err() != nil && ctx.Err() == nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case out <- tc:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// fetchTicketComments reads every page of one ticket's comments. A 404 (the ticket went away)
+// is a skip, not a failure.
+func (r *run) fetchTicketComments(ctx context.Context, idx int, ticketID string) (ticketComments, error) {
+	tc := ticketComments{idx: idx, id: ticketID}
+	path := "/api/v2/tickets/" + url.PathEscape(ticketID) + "/comments.json"
+	q := url.Values{"page[size]": {"100"}, "include_inline_images": {"true"}}
+	for {
+		env, err := r.getPage(ctx, path, q)
+		if errors.Is(err, httpx.ErrNotFound) {
+			tc.rows = rowSet{}
+			tc.skips = []extract.Skip{{Entity: schema.Comments, SourceID: ticketID, Reason: "comments: 404 not found"}}
+			return tc, nil
+		}
+		if err != nil {
+			return tc, err
+		}
+		for _, raw := range env.Comments {
+			skips, err := mapComment(raw, ticketID, isoTime{}, &tc.rows)
+			if err != nil {
+				skips = []extract.Skip{badRecord(schema.Comments, raw, err)}
+			}
+			tc.skips = append(tc.skips, skips...)
+		}
+		after := env.Meta.AfterCursor
+		if after == "" {
+			after = linkParam(env.Links.Next, "page[after]")
+		}
+		if !env.Meta.HasMore || after == "" || after == q.Get("page[after]") {
+			return tc, nil
+		}
+		q.Set("page[after]", after)
+	}
+}
+
+// collect gathers the workers' results into writes of about pageComments comments each.
+func (r *run) collect(ctx context.Context, in <-chan ticketComments) error {
+	var (
+		rows  rowSet
+		skips []extract.Skip
+		idx   []int
+		ids   []string
+	)
+	flush := func() error {
+		if len(idx) == 0 {
+			return nil
+		}
+		if err := r.w.write(ctx, streamTicketComments, &rows, skips, r.meet.complete(idx)); err != nil {
+			return err
+		}
+		r.meet.written(ids)
+		rows, skips, idx, ids = rowSet{}, nil, nil, nil
+		return nil
+	}
+	for tc := range in {
+		rows.add(&tc.rows)
+		skips = append(skips, tc.skips...)
+		idx, ids = append(idx, tc.idx), append(ids, tc.id)
+		if len(rows.comments) >= pageComments {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
