@@ -1,10 +1,20 @@
+// Command deskport migrates a help desk between platforms through a DuckDB staging store.
 package main
+
 import (
- _ "github.com/duckdb/duckdb-go/v2"
- _ "github.com/apache/arrow-go/v18/arrow"
- _ "github.com/spf13/cobra"
- _ "github.com/vbauerster/mpb/v8"
- _ "go.yaml.in/yaml/v3"
- _ "golang.org/x/time/rate"
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/deskport/deskport/internal/cli"
 )
-func main(){}
+
+func main() {
+	// An interrupt cancels the context: stages stop after their current durable write and keep
+	// everything staged so far.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,75 @@
+// Command bench is `make bench`: it runs deskport's extract against sandboxes of several sizes and
+// prints ratios that hold on a noisy machine — API calls per 1,000 tickets, wall time against the
+// lower bound the rate limits allow, the staging writer's rate against DuckDB's own appender, and
+// peak memory across sizes.
+//
+// The sandbox and the extract run as separate processes of the built binary, so each one's peak
+// memory is its own. Rate-limit windows are shortened (--window) so a run takes seconds: every
+// ratio is independent of the window's length.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type config struct {
+	bin         string
+	sizes       []int
+	seed        int64
+	window      time.Duration
+	planLimit   int
+	incrLimit   int
+	stagingRows int
+}
+
+func main() {
+	var cfg config
+	var sizes string
+	flag.StringVar(&cfg.bin, "bin", "bin/deskport", "the deskport binary to measure")
+	flag.StringVar(&sizes, "tickets", "2000,20000", "sandbox sizes, comma-separated; memory is compared between the first and the last")
+	flag.Int64Var(&cfg.seed, "seed", 7, "sandbox seed")
+	flag.DurationVar(&cfg.window, "window", 3*time.Second, "rate-limit window of the sandbox (Zendesk's is a minute)")
+	flag.IntVar(&cfg.planLimit, "plan-limit", 700, "Zendesk plan limit per window")
+	flag.IntVar(&cfg.incrLimit, "incremental-limit", 10, "Zendesk incremental exports limit per window")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -tickets: %q is not a positive number\n", s)
+			os.Exit(2)
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	if err := run(context.Background(), cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg config) error {
+	dir, err := os.MkdirTemp("", "deskport-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var results []extractResult
+	for _, n := range cfg.sizes {
+		fmt.Printf("extracting a sandbox of %d tickets (window %s, limits %d plan / %d incremental per window)…\n",
+			n, cfg.window, cfg.planLimit, cfg.incrLimit)
+		r, err := benchExtract(ctx, cfg, dir, n)
+		if err != nil {
+			return fmt.Errorf("%d tickets: %w", n, err)
+		}
+		results = append(results, r)
+	}
+	printExtract(cfg, results)
+	last := results[len(results)-1]
+	fmt.Println()
+	return benchStaging(ctx, last.staging, dir)
+}

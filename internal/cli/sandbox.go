@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/deskport/deskport/sandbox"
+	"github.com/deskport/deskport/sandbox/zendesk"
+)
+
+// sandboxFlags are the settings shared by `sandbox` and `demo`.
+type sandboxFlags struct {
+	seed       int64
+	tickets    int
+	window     time.Duration
+	rateLimit  int
+	incrLimit  int
+	errorRate  float64
+	resetRate  float64
+	throttle   float64
+	latency    time.Duration
+	sameHost   bool
+	foreignURL float64
+}
+
+func (f *sandboxFlags) register(cmd *cobra.Command, tickets int) {
+	fl := cmd.Flags()
+	fl.Int64Var(&f.seed, "seed", 1, "seed of the generated account (same seed, same data)")
+	fl.IntVar(&f.tickets, "tickets", tickets, "number of tickets to generate")
+	fl.DurationVar(&f.window, "rate-window", time.Minute, "length of a rate-limit window (shorten it to run benchmarks faster)")
+	fl.IntVar(&f.rateLimit, "zendesk-rate-limit", 700, "Zendesk plan limit: requests per window (-1: none)")
+	fl.IntVar(&f.incrLimit, "zendesk-incremental-limit", 10, "Zendesk incremental exports limit: requests per window (-1: none)")
+	fl.Float64Var(&f.errorRate, "error-rate", 0, "fault: share of API requests answered 500/503")
+	fl.Float64Var(&f.resetRate, "reset-rate", 0, "fault: share of connections closed without a response")
+	fl.Float64Var(&f.throttle, "throttle-rate", 0, "fault: share of API requests answered 429 regardless of budget")
+	fl.DurationVar(&f.latency, "latency", 0, "fault: latency added to every request")
+}
+
+func (f *sandboxFlags) options() sandbox.Options {
+	return sandbox.Options{
+		Seed:    f.seed,
+		Tickets: f.tickets,
+		Zendesk: zendesk.Options{
+			RateLimit:            f.rateLimit,
+			IncrementalRateLimit: f.incrLimit,
+			RateWindow:           f.window,
+			Faults: zendesk.Faults{
+				ErrorRate: f.errorRate, ResetRate: f.resetRate, ThrottleRate: f.throttle, Latency: f.latency,
+			},
+		},
+	}
+}
+
+func newSandboxCmd(env *Env) *cobra.Command {
+	var addr string
+	var flags sandboxFlags
+	cmd := &cobra.Command{
+		Use:   "sandbox [--addr 127.0.0.1:PORT] [--seed N] [--tickets N]",
+		Short: "Serve simulated help desks (Zendesk under /zendesk) with generated data",
+		Long: `Serves a simulated Zendesk account, generated from the seed, with Zendesk's envelopes, pagination,
+errors, rate limits and quirks. Its base URL is http://ADDR/zendesk; it accepts the published demo
+credentials (pipeline files say credentials: sandbox). GET /_sandbox/stats counts requests.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("sandbox: listening on %s: %w", addr, err)
+			}
+			srv := sandbox.New(flags.options())
+			fmt.Fprintf(env.Stdout, "sandbox: %d tickets (seed %d) at http://%s — Zendesk base URL http://%s/zendesk, stats at /_sandbox/stats\n",
+				flags.tickets, flags.seed, ln.Addr(), ln.Addr())
+			return serveUntilDone(cmd.Context(), ln, srv.Handler())
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on")
+	flags.register(cmd, 2000)
+	return cmd
+}
+
+// serveUntilDone serves h on ln until ctx is cancelled, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		err := hs.Shutdown(shutdown)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		return err
+	}
+}
