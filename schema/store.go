@@ -61,7 +61,11 @@ func v1Statements() []string {
 		)`,
 	}
 	for _, t := range Tables {
-		stmts = append(stmts, t.rawTableDDL(), t.viewDDL())
+		stmts = append(stmts, t.rawTableDDL())
+	}
+	stmts = append(stmts, deletedTicketsDDL)
+	for _, t := range Tables {
+		stmts = append(stmts, t.viewDDL())
 	}
 	return stmts
 }
@@ -86,11 +90,23 @@ func (t Table) viewDDL() string {
 	latest := fmt.Sprintf(`SELECT * EXCLUDE (page_id) FROM %s
 	QUALIFY row_number() OVER (PARTITION BY source_id
 		ORDER BY updated_at DESC NULLS LAST, snapshot_id DESC, page_id DESC) = 1`, t.RawTable())
-	if t.hasColumn("deleted") {
+	switch {
+	case t.hasColumn("deleted"):
 		latest = fmt.Sprintf("SELECT * FROM (%s) WHERE NOT deleted", latest)
+	case t.hasColumn("ticket_id"):
+		// Comments and attachments of a ticket deleted at the source go with it. Whether an
+		// extract saw them at all depends on the path that read them; the view must not.
+		latest = fmt.Sprintf(`SELECT * FROM (%s) r WHERE NOT EXISTS (
+			SELECT 1 FROM deleted_tickets d WHERE d.source_id = r.ticket_id)`, latest)
 	}
 	return fmt.Sprintf("CREATE VIEW %s AS %s", quoteIdent(string(t.Entity)), latest)
 }
+
+// deletedTicketsDDL lists the tickets whose latest version says they were deleted at the source.
+const deletedTicketsDDL = `CREATE VIEW deleted_tickets AS
+	SELECT source_id FROM raw_tickets
+	QUALIFY row_number() OVER (PARTITION BY source_id
+		ORDER BY updated_at DESC NULLS LAST, snapshot_id DESC, page_id DESC) = 1 AND deleted`
 
 func (t Table) hasColumn(name string) bool {
 	for _, c := range t.Columns {

@@ -49,7 +49,7 @@ func readComments(ctx context.Context, path string) ([]schema.Comment, error) {
 	}
 	defer db.Close()
 	rs, err := db.QueryContext(ctx, `SELECT source_id, ticket_id, coalesce(author_id, ''), public, body_html, body_text,
-		coalesce(channel, ''), created_at, updated_at, coalesce(payload::VARCHAR, '') FROM comments`)
+		coalesce(channel, ''), created_at, coalesce(updated_at, created_at), coalesce(payload::VARCHAR, '') FROM comments`)
 	if err != nil {
 		return nil, err
 	}

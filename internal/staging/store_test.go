@@ -81,6 +81,16 @@ func TestWritePageAndCanonicalView(t *testing.T) {
 	if subject != "Ünïcode ✓" || created != "2021-03-04T05:06:07Z" || tags != "[vip, billing]" || cf != "3.5" {
 		t.Errorf("ticket row = %q %q %q %q", subject, created, tags, cf)
 	}
+	comments, _ := schema.Batch(schema.Comments, []schema.Comment{
+		{SourceID: "c1", TicketID: "2", CreatedAt: t0}, {SourceID: "c2", TicketID: "3", CreatedAt: t0}})
+	if err := sn.WritePage(ctx, extract.Page{Stream: "events", Batches: []extract.Batch{{Entity: schema.Comments, Records: comments}}}); err != nil {
+		t.Fatal(err)
+	}
+	var visible string
+	s.DB().QueryRow(`SELECT string_agg(source_id, ',') FROM comments`).Scan(&visible)
+	if visible != "c1" {
+		t.Errorf("comments view shows %q; the comment of the deleted ticket must go with it", visible)
+	}
 	var skips int
 	s.DB().QueryRow(`SELECT count(*) FROM extract_skips WHERE reason = 'deleted at source'`).Scan(&skips)
 	if skips != 1 {
