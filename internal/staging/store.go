@@ -44,7 +44,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// writerMemoryLimit caps DuckDB's buffer pool while extracting. DuckDB otherwise keeps the
+// blocks it has written cached up to most of the machine's memory, so an extract's footprint
+// would grow with the account; with the cap, finished blocks are evicted to the file instead.
+const writerMemoryLimit = "128MB"
+
 func (s *Store) init(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "SET memory_limit = '"+writerMemoryLimit+"'"); err != nil {
+		return fmt.Errorf("limiting DuckDB's memory: %w", err)
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
