@@ -34,6 +34,7 @@ const maxBody = 256 << 20
 type api struct {
 	base    *url.URL // scheme, host and path prefix, no trailing slash
 	client  *http.Client
+	pacer   *httpx.Pacer
 	counter *httpx.Counter
 }
 
@@ -47,7 +48,7 @@ func newAPI(base *url.URL, authorization string, httpClient *http.Client, increm
 	if httpClient != nil {
 		rt = httpClient.Transport
 	}
-	a.client = httpx.NewClient(httpx.ClientConfig{
+	a.client, a.pacer = httpx.NewPacedClient(httpx.ClientConfig{
 		BaseURL: base, Authorization: authorization, Counter: a.counter, Base: rt,
 		Pacing: httpx.PacingConfig{Class: a.class, ResetMargin: resetMargin,
 			Reserve: map[string]int{classDefault: incrementalLimit}},

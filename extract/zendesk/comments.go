@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/deskport/deskport/extract"
 	"github.com/deskport/deskport/internal/httpx"
@@ -227,17 +228,58 @@ func (r *run) comments(ctx context.Context) error {
 	g := newGroup(ctx)
 	g.run(r.eventsStream)
 	results := make(chan ticketComments)
+	start := r.workersStart(ctx)
 	var workers sync.WaitGroup
 	for range r.workers {
 		workers.Add(1)
 		g.run(func(ctx context.Context) error {
 			defer workers.Done()
+			select {
+			case <-start:
+			case <-r.meet.endOfStream:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 			return r.commentWorker(ctx, results)
 		})
 	}
 	go func() { workers.Wait(); close(results) }()
 	g.run(func(ctx context.Context) error { return r.collect(ctx, results) })
 	return g.wait()
+}
+
+// workersStart returns a channel closed when per-ticket workers should begin. In auto mode that
+// is the first moment the incremental budget is spent: until then the events stream alone reads
+// a thousand comments a call, and per-ticket calls would only add requests without saving time.
+func (r *run) workersStart(ctx context.Context) <-chan struct{} {
+	start := make(chan struct{})
+	if r.mode != modeAuto {
+		close(start)
+		return start
+	}
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-r.meet.endOfStream:
+				return
+			case <-r.meet.unneeded:
+				// The stream stopped where earlier workers left off: the rest is theirs.
+				close(start)
+				return
+			case <-tick.C:
+				if r.src.api.pacer.Exhausted(classIncremental) {
+					close(start)
+					return
+				}
+			}
+		}
+	}()
+	return start
 }
 
 // eventsStream reads ticket events while the meeting needs them. A request still waiting for

@@ -31,6 +31,13 @@ type ClientConfig struct {
 // NewClient wires the chain. The client has no overall timeout: waiting for a rate-limit reset
 // is legitimate; stalled connections are cut by the base transport's timeouts instead.
 func NewClient(cfg ClientConfig) *http.Client {
+	c, _ := NewPacedClient(cfg)
+	return c
+}
+
+// NewPacedClient is NewClient that also returns the chain's pacer, for callers that choose what
+// to fetch by whether a budget is spent (Pacer.Exhausted).
+func NewPacedClient(cfg ClientConfig) (*http.Client, *Pacer) {
 	rt := cfg.Base
 	if rt == nil {
 		rt = DefaultBase()
@@ -41,9 +48,8 @@ func NewClient(cfg ClientConfig) *http.Client {
 	if cfg.Counter != nil {
 		rt = cfg.Counter.Transport(rt)
 	}
-	rt = NewPacer(rt, cfg.Pacing)
-	rt = NewRetry(rt, cfg.Retry)
-	return &http.Client{Transport: rt}
+	pacer := NewPacer(rt, cfg.Pacing)
+	return &http.Client{Transport: NewRetry(pacer, cfg.Retry)}, pacer
 }
 
 // DefaultBase is http.DefaultTransport with a bound on waiting for response headers, so a stalled

@@ -308,3 +308,15 @@ func closeBody(req *http.Request) {
 		req.Body.Close()
 	}
 }
+
+// Exhausted reports whether the class's budget for the current window is known and spent, so its
+// next request has to wait for the reset.
+func (p *Pacer) Exhausted(class string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.budgets[class]
+	if b == nil || b.state != metered || !p.now().Before(b.resetAt) {
+		return false
+	}
+	return b.remaining-b.inflight <= 0
+}
