@@ -88,10 +88,11 @@ const (
 // budget is one class's view of the server's window.
 type budget struct {
 	state       budgetState
-	remaining   int // the smallest remaining the server reported in this window
-	initial     int // the remaining first reported in this window
-	reserve     int // left unused for other classes
-	inflight    int // requests sent and not answered, counted against remaining
+	waited      bool // a request has had to wait for this budget's reset
+	remaining   int  // the smallest remaining the server reported in this window
+	initial     int  // the remaining first reported in this window
+	reserve     int  // left unused for other classes
+	inflight    int  // requests sent and not answered, counted against remaining
 	probing     bool
 	rolledOver  bool // the window was left at its reset: the next probe tests the margin
 	margin      time.Duration
@@ -184,6 +185,7 @@ func (b *budget) admit(now time.Time) (s slot, ok bool, until time.Time) {
 		if b.remaining-b.inflight-reserve > 0 {
 			return slot{sentAt: now}, true, time.Time{}
 		}
+		b.waited = true
 		return slot{}, false, b.resetAt
 	}
 	if b.probing {
@@ -309,14 +311,17 @@ func closeBody(req *http.Request) {
 	}
 }
 
-// Exhausted reports whether the class's budget for the current window is known and spent, so its
-// next request has to wait for the reset.
+// Exhausted reports whether the class's budget binds: it is spent for the current window, or a
+// request has already had to wait for one of its resets.
 func (p *Pacer) Exhausted(class string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := p.budgets[class]
-	if b == nil || b.state != metered || !p.now().Before(b.resetAt) {
+	if b == nil {
 		return false
 	}
-	return b.remaining-b.inflight <= 0
+	if b.waited {
+		return true
+	}
+	return b.state == metered && p.now().Before(b.resetAt) && b.remaining-b.inflight <= 0
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -328,4 +329,37 @@ func TestPacerReserve(t *testing.T) {
 		t.Fatalf("incremental request: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+func TestExhausted(t *testing.T) {
+	remaining := 2
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ratelimit-remaining", strconv.Itoa(remaining))
+		w.Header().Set("ratelimit-reset", "1")
+		remaining--
+	}))
+	defer srv.Close()
+	p := NewPacer(http.DefaultTransport, PacingConfig{})
+	c := &http.Client{Transport: p}
+	if p.Exhausted("") {
+		t.Fatal("exhausted before any request")
+	}
+	for i := 0; i < 2; i++ {
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if p.Exhausted("") {
+		t.Fatal("exhausted with budget left")
+	}
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !p.Exhausted("") {
+		t.Fatal("not exhausted after the last request of the window")
+	}
 }
