@@ -207,6 +207,15 @@ func (t Table) ArrowSchema() *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
+// QuotedColumns is the column list, quoted, for SQL that copies the columns.
+func (t Table) QuotedColumns() string {
+	q := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		q[i] = quoteIdent(c.Name)
+	}
+	return strings.Join(q, ", ")
+}
+
 // ColumnNames lists the columns in order, for SQL that copies them.
 func (t Table) ColumnNames() []string {
 	names := make([]string, len(t.Columns))

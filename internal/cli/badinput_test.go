@@ -92,7 +92,7 @@ func TestInvalidPipelineFileNamesLineAndField(t *testing.T) {
 // command can open it for writing.
 func stagedCount(t *testing.T, pipeline, query string) int {
 	t.Helper()
-	db, err := schema.OpenReadOnly(context.Background(), strings.TrimSuffix(pipeline, ".yaml")+".duckdb")
+	db, err := schema.OpenReadOnly(context.Background(), stagingPath(pipeline))
 	if err != nil {
 		t.Fatal(err)
 	}

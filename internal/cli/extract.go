@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ func printExtractSummary(env *Env, p *pipelines.Pipeline, res *pipelines.Extract
 	}
 	fmt.Fprintf(env.Stdout, "snapshot %d (%s%s) of %s in %s\n", res.SnapshotID, kind, resumed, p.Source.System, res.Elapsed.Round(time.Millisecond))
 	for _, c := range res.Counts {
-		if !contains(res.Entities, c.Entity) {
+		if !slices.Contains(res.Entities, c.Entity) {
 			continue
 		}
 		fmt.Fprintf(env.Stdout, "%-14s %8d staged this run  %8d in staging  %6d skipped\n",

@@ -54,9 +54,12 @@ func sandboxPipeline(t *testing.T, url string) string {
 	return file
 }
 
+// stagingPath is where a pipeline file from `init --sandbox` keeps its staging file.
+func stagingPath(pipeline string) string { return strings.TrimSuffix(pipeline, ".yaml") + ".duckdb" }
+
 func openStaging(t *testing.T, pipeline string) *sql.DB {
 	t.Helper()
-	db, err := schema.OpenReadOnly(context.Background(), strings.TrimSuffix(pipeline, ".yaml")+".duckdb")
+	db, err := schema.OpenReadOnly(context.Background(), stagingPath(pipeline))
 	if err != nil {
 		t.Fatal(err)
 	}

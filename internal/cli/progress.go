@@ -74,12 +74,3 @@ func (pr *progress) Done() {
 	pr.mu.Unlock()
 	pr.p.Wait()
 }
-
-func contains[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}

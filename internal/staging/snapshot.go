@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -189,7 +188,7 @@ func (s *Store) insertBatch(ctx context.Context, snapshotID, pageID int64, b ext
 		return fmt.Errorf("exposing %s batch to DuckDB: %w", b.Entity, err)
 	}
 	defer release()
-	cols := quotedList(t.ColumnNames())
+	cols := t.QuotedColumns()
 	_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
 		`INSERT INTO %s (snapshot_id, page_id, %s) SELECT ?, ?, %s FROM %s`, t.RawTable(), cols, cols, view),
 		snapshotID, pageID)
@@ -206,14 +205,6 @@ func releaseBatches(bs []extract.Batch) {
 			b.Records.Release()
 		}
 	}
-}
-
-func quotedList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = `"` + n + `"`
-	}
-	return strings.Join(q, ", ")
 }
 
 func entityList(es []schema.Entity) []string {
