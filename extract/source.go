@@ -6,6 +6,7 @@ package extract
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -103,3 +104,10 @@ type Config struct {
 
 // Factory builds a Source from its configuration.
 type Factory func(cfg Config) (Source, error)
+
+// Downloader is implemented by sources whose attachments may sit behind their authentication:
+// Download streams the file at rawURL through the source's own client, so its credentials go only
+// to the source's host and its rate limit is respected. Callers close the body.
+type Downloader interface {
+	Download(ctx context.Context, rawURL string) (io.ReadCloser, error)
+}

@@ -1,0 +1,193 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// codeReconciled marks a loaded event whose id was found in the target rather than returned by
+// a call of this run.
+const codeReconciled = "reconciled"
+
+// executeBatch writes the batch's attempted events, then runs its ops: chains one op after
+// another, everything else in parallel, all within the run's bound on requests in flight.
+func (r *runner) executeBatch(ctx context.Context, ops []plannedOp) ([]Event, error) {
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	attempts := make([]Event, 0, len(ops))
+	for _, op := range ops {
+		if !op.Interrupted {
+			attempts = append(attempts, eventFor(op.Op, EventAttempted))
+		}
+	}
+	// Written before any call: an op whose outcome is missing after a crash is known to need a
+	// look in the target before it is sent again.
+	if err := r.ledger.Append(ctx, attempts); err != nil {
+		return nil, err
+	}
+	units := chains(ops)
+	results := make([][]Event, len(units))
+	done := make(chan struct{}, len(units))
+	for i, unit := range units {
+		go func() {
+			results[i] = r.runChain(ctx, unit)
+			done <- struct{}{}
+		}()
+	}
+	for range units {
+		<-done
+	}
+	var events []Event
+	for _, evs := range results {
+		events = append(events, evs...)
+	}
+	return events, nil
+}
+
+// chains groups a batch's ops: each chain's ops in order, every op outside a chain alone.
+func chains(ops []plannedOp) [][]plannedOp {
+	var units [][]plannedOp
+	index := map[string]int{}
+	for _, op := range ops {
+		if op.Chain == "" {
+			units = append(units, []plannedOp{op})
+			continue
+		}
+		i, ok := index[op.Chain]
+		if !ok {
+			i = len(units)
+			index[op.Chain] = i
+			units = append(units, nil)
+		}
+		units[i] = append(units[i], op)
+	}
+	return units
+}
+
+// runChain runs ops in order. After an op that did not load, the rest of the chain fails without
+// a call: a comment thread must arrive in order, so they wait for a replay of the failed one.
+func (r *runner) runChain(ctx context.Context, ops []plannedOp) []Event {
+	events := make([]Event, 0, len(ops))
+	for i, op := range ops {
+		e, err := r.runOp(ctx, op)
+		if err != nil { // interrupted: no outcome for this op or the rest
+			return events
+		}
+		events = append(events, e)
+		if e.Event != EventLoaded {
+			for _, rest := range ops[i+1:] {
+				f := eventFor(rest.Op, EventFailed)
+				f.Code, f.Retryable = "dependency_failed", true
+				f.Message = fmt.Sprintf("%s, earlier in %s, did not load", op.ID, op.Chain)
+				events = append(events, f)
+			}
+			return events
+		}
+	}
+	return events
+}
+
+// runOp settles one op: loaded, or failed with the target's reason. Transient failures are
+// retried with backoff, but an op whose earlier try may have been applied (a lost response, a
+// server error, an interrupted run) is first looked up in the target, so it is never created
+// twice. It returns errInterrupted, and no event, when the run is cancelled.
+func (r *runner) runOp(ctx context.Context, op plannedOp) (Event, error) {
+	needCheck := op.Interrupted
+	var last error
+	for attempt := 1; attempt <= r.opts.MaxAttempts; attempt++ {
+		if attempt > 1 && !r.sleep(ctx, r.opts.Backoff<<(attempt-2)) {
+			return Event{}, errInterrupted
+		}
+		if needCheck {
+			id, found, err := r.reconcile(ctx, op)
+			if ctx.Err() != nil {
+				return Event{}, errInterrupted
+			}
+			if err != nil {
+				last = fmt.Errorf("checking the target for an earlier attempt: %w", err)
+				continue
+			}
+			if found {
+				e := eventFor(op.Op, EventLoaded)
+				e.TargetID, e.Code = id, codeReconciled
+				return e, nil
+			}
+			needCheck = false
+		}
+		id, err := r.execute(ctx, op)
+		if err == nil {
+			e := eventFor(op.Op, EventLoaded)
+			e.TargetID = id
+			return e, nil
+		}
+		if ctx.Err() != nil {
+			return Event{}, errInterrupted
+		}
+		var oe *OpError
+		if errors.As(err, &oe) && (!oe.Retryable || oe.Code == "dependency_missing") {
+			return failedEvent(op.Op, oe), nil
+		}
+		last = err
+		// A 429 was refused before it was applied; anything else may have been applied.
+		needCheck = !(oe != nil && oe.Status == 429)
+	}
+	e := eventFor(op.Op, EventFailed)
+	e.Code, e.Message, e.Retryable = "transient", fmt.Sprintf("gave up after %d tries: %v", r.opts.MaxAttempts, last), true
+	var oe *OpError
+	if errors.As(last, &oe) {
+		e.Status, e.Code = oe.Status, oe.Code
+	}
+	return e, nil
+}
+
+func failedEvent(op Op, oe *OpError) Event {
+	e := eventFor(op, EventFailed)
+	e.Status, e.Code, e.Message, e.Retryable = oe.Status, oe.Code, oe.Message, oe.Retryable
+	return e
+}
+
+// execute makes one call within the bound on requests in flight and the attempt timeout.
+func (r *runner) execute(ctx context.Context, op plannedOp) (string, error) {
+	if err := r.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer r.release()
+	actx, cancel := context.WithTimeout(ctx, r.opts.AttemptTimeout)
+	defer cancel()
+	return r.opts.Target.Execute(actx, op.Op, op.Resolved, r.opts.Files)
+}
+
+func (r *runner) reconcile(ctx context.Context, op plannedOp) (string, bool, error) {
+	if err := r.acquire(ctx); err != nil {
+		return "", false, err
+	}
+	defer r.release()
+	actx, cancel := context.WithTimeout(ctx, r.opts.AttemptTimeout)
+	defer cancel()
+	return r.opts.Target.Reconcile(actx, op.Op, op.Resolved)
+}
+
+func (r *runner) acquire(ctx context.Context) error {
+	select {
+	case r.inflight <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *runner) release() { <-r.inflight }
+
+func (r *runner) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

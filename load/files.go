@@ -1,0 +1,126 @@
+package load
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Fetch streams a source file through the source's own client (its credentials go only to its
+// host). extract.Downloader implementations provide it.
+type Fetch func(ctx context.Context, rawURL string) (io.ReadCloser, error)
+
+// FileStore keeps downloaded attachments content-addressed in a folder beside the staging file:
+// <dir>/<sha256> holds the bytes, <dir>/by-source/<id> names the sha256 of a source attachment, so
+// a file is downloaded once however often a load is run, and identical files are stored once.
+type FileStore struct {
+	dir   string
+	fetch Fetch
+
+	mu      sync.Mutex
+	loading map[string]*sync.Mutex
+}
+
+// NewFileStore stores under dir, fetching with fetch.
+func NewFileStore(dir string, fetch Fetch) *FileStore {
+	return &FileStore{dir: dir, fetch: fetch, loading: map[string]*sync.Mutex{}}
+}
+
+// Open returns the stored content of a, downloading it first if needed.
+func (s *FileStore) Open(ctx context.Context, a Attachment) (io.ReadCloser, error) {
+	lock := s.lockFor(a.SourceID)
+	lock.Lock()
+	defer lock.Unlock()
+	if f, err := s.openStored(a); err == nil {
+		return f, nil
+	}
+	if err := s.download(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.openStored(a)
+}
+
+// lockFor serialises downloads of one attachment, so parallel parts never fetch it twice.
+func (s *FileStore) lockFor(id string) *sync.Mutex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.loading[id]
+	if !ok {
+		l = &sync.Mutex{}
+		s.loading[id] = l
+	}
+	return l
+}
+
+func (s *FileStore) indexPath(a Attachment) string {
+	sum := sha256.Sum256([]byte(a.SourceID))
+	return filepath.Join(s.dir, "by-source", hex.EncodeToString(sum[:16]))
+}
+
+func (s *FileStore) openStored(a Attachment) (*os.File, error) {
+	sha, err := os.ReadFile(s.indexPath(a))
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(filepath.Join(s.dir, strings.TrimSpace(string(sha))))
+}
+
+// download streams the file into a temporary file while hashing it, checks its size against
+// the source's, and moves it into place; the index entry is written last, so a crash leaves at
+// worst an unreferenced file, never an index naming a partial one.
+func (s *FileStore) download(ctx context.Context, a Attachment) error {
+	if s.fetch == nil {
+		return fmt.Errorf("attachment %s (%s): the source cannot download files", a.SourceID, a.FileName)
+	}
+	if err := os.MkdirAll(filepath.Join(s.dir, "by-source"), 0o755); err != nil {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	body, err := s.fetch(ctx, a.URL)
+	if err != nil {
+		return fmt.Errorf("attachment %s (%s): %w", a.SourceID, a.FileName, err)
+	}
+	defer body.Close()
+	tmp, err := os.CreateTemp(s.dir, ".download-*")
+	if err != nil {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), body)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("attachment %s (%s): downloading: %w", a.SourceID, a.FileName, err)
+	}
+	if a.Size > 0 && n != a.Size {
+		return fmt.Errorf("attachment %s (%s): downloaded %d bytes, the source says %d", a.SourceID, a.FileName, n, a.Size)
+	}
+	sha := hex.EncodeToString(h.Sum(nil))
+	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, sha)); err != nil {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	return writeAtomic(s.indexPath(a), []byte(sha+"\n"))
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,341 @@
+package load
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskport/deskport/schema"
+)
+
+// fakeTarget creates objects in memory. Faults are chosen per op id: fail permanently, fail
+// transiently n times, or apply the call and then lose its response n times.
+type fakeTarget struct {
+	mu        sync.Mutex
+	created   map[string]string // op id → target id
+	order     []string          // op ids in the order they were applied
+	calls     int
+	permanent map[string]bool
+	transient map[string]int
+	lose      map[string]int
+	refsSeen  map[string]Refs
+	workspace string
+}
+
+func newFake() *fakeTarget {
+	return &fakeTarget{created: map[string]string{}, permanent: map[string]bool{}, transient: map[string]int{},
+		lose: map[string]int{}, refsSeen: map[string]Refs{}, workspace: "ws1"}
+}
+
+func (f *fakeTarget) Check(_ context.Context, ws string) error {
+	if ws != f.workspace {
+		return fmt.Errorf("token belongs to workspace %s, the pipeline names %s", f.workspace, ws)
+	}
+	return nil
+}
+
+func (f *fakeTarget) Execute(_ context.Context, op Op, refs Refs, _ Files) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	for _, ref := range op.Refs {
+		if _, err := refs.ID(ref); err != nil {
+			return "", err
+		}
+	}
+	f.refsSeen[op.ID] = refs
+	if f.permanent[op.ID] {
+		return "", &OpError{Status: 400, Code: "data_invalid", Message: "bad " + op.ID}
+	}
+	if f.transient[op.ID] > 0 {
+		f.transient[op.ID]--
+		return "", &OpError{Status: 503, Code: "service_unavailable", Message: "try later", Retryable: true}
+	}
+	if _, dup := f.created[op.ID]; dup {
+		return "", fmt.Errorf("duplicate create of %s", op.ID)
+	}
+	id := "t-" + op.ID
+	f.created[op.ID] = id
+	f.order = append(f.order, op.ID)
+	if f.lose[op.ID] > 0 {
+		f.lose[op.ID]--
+		return "", fmt.Errorf("connection reset after write")
+	}
+	return id, nil
+}
+
+func (f *fakeTarget) Reconcile(_ context.Context, op Op, _ Refs) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	id, ok := f.created[op.ID]
+	return id, ok, nil
+}
+
+type planRow struct {
+	id, kind, entity, source, batch, chain string
+	stage                                  int
+	refs                                   []string
+}
+
+// testPlan: 2 contacts, 2 tickets referring to them, 3 parts of ticket 1 in a chain, 1 of ticket 2.
+var testPlan = []planRow{
+	{id: "contact:1", kind: "contact", entity: "contacts", source: "1", batch: "1-contact-00000", stage: 1},
+	{id: "contact:2", kind: "contact", entity: "contacts", source: "2", batch: "1-contact-00000", stage: 1},
+	{id: "ticket:10", kind: "ticket", entity: "tickets", source: "10", batch: "2-ticket-00000", stage: 2, refs: []string{"contact:1"}},
+	{id: "ticket:11", kind: "ticket", entity: "tickets", source: "11", batch: "2-ticket-00000", stage: 2, refs: []string{"contact:2"}},
+	{id: "part:10:1", kind: "part", entity: "comments", source: "101", batch: "3-part-00000", chain: "ticket:10", stage: 3, refs: []string{"ticket:10"}},
+	{id: "part:10:2", kind: "part", entity: "comments", source: "102", batch: "3-part-00000", chain: "ticket:10", stage: 3, refs: []string{"ticket:10"}},
+	{id: "part:10:3", kind: "part", entity: "comments", source: "103", batch: "3-part-00000", chain: "ticket:10", stage: 3, refs: []string{"ticket:10"}},
+	{id: "part:11:1", kind: "part", entity: "comments", source: "111", batch: "3-part-00001", chain: "ticket:11", stage: 3, refs: []string{"ticket:11"}},
+}
+
+func newPlanDB(t *testing.T, plan []planRow) *sql.DB {
+	t.Helper()
+	db, err := schema.Open(context.Background(), filepath.Join(t.TempDir(), "s.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	exec(t, db, `CREATE TABLE plan_ops (op_id VARCHAR PRIMARY KEY, seq BIGINT, stage INTEGER, kind VARCHAR,
+		entity VARCHAR, source_id VARCHAR, batch_id VARCHAR, chain VARCHAR, refs VARCHAR[], payload JSON)`)
+	exec(t, db, `CREATE TABLE plan_skips (entity VARCHAR, source_id VARCHAR, reason VARCHAR)`)
+	exec(t, db, `CREATE TABLE plan_meta (key VARCHAR, value VARCHAR)`)
+	exec(t, db, `INSERT INTO plan_meta VALUES ('plan_hash', 'h1')`)
+	exec(t, db, `INSERT INTO plan_skips VALUES ('tickets', '12', 'deleted at the source')`)
+	for i, p := range plan {
+		refs, _ := json.Marshal(p.refs)
+		if p.refs == nil {
+			refs = []byte("[]")
+		}
+		exec(t, db, `INSERT INTO plan_ops VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON)::VARCHAR[], '{}')`,
+			p.id, i+1, p.stage, p.kind, p.entity, p.source, p.batch, p.chain, string(refs))
+	}
+	return db
+}
+
+func exec(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func run(t *testing.T, db *sql.DB, f *fakeTarget, sel Selection) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), db, Options{Target: f, System: "fake", Workspace: "ws1",
+		Selection: sel, Backoff: time.Millisecond, Partitions: 2, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// outcomes maps op id → last outcome.
+func outcomes(t *testing.T, db *sql.DB) map[string]string {
+	t.Helper()
+	rows, err := db.Query(`SELECT op_id, event FROM load_outcomes`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, ev string
+		if err := rows.Scan(&id, &ev); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = ev
+	}
+	return out
+}
+
+func TestRunLoadsEverythingOnceInOrder(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	res := run(t, db, f, Selection{})
+	if res.Selected != 8 || res.Loaded != 8 || res.Failed != 0 || res.Skipped != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	if got := f.refsSeen["part:10:2"]["ticket:10"]; got != "t-ticket:10" {
+		t.Errorf("part's ref resolved to %q", got)
+	}
+	var parts []string
+	for _, id := range f.order {
+		if strings.HasPrefix(id, "part:10:") {
+			parts = append(parts, id)
+		}
+	}
+	if strings.Join(parts, ",") != "part:10:1,part:10:2,part:10:3" {
+		t.Errorf("chain order %v", parts)
+	}
+	again := run(t, db, f, Selection{})
+	if again.Selected != 0 || again.Skipped != 0 || f.calls != 8 {
+		t.Errorf("second run %+v after %d calls: want nothing to do", again, f.calls)
+	}
+	var idmap int
+	db.QueryRow(`SELECT count(*) FROM id_map`).Scan(&idmap)
+	if idmap != 8 {
+		t.Errorf("id_map has %d rows", idmap)
+	}
+}
+
+func TestFailuresAreRecordedAndReplayed(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	f.permanent["contact:2"] = true
+	f.permanent["part:10:2"] = true
+	res := run(t, db, f, Selection{})
+	got := outcomes(t, db)
+	want := map[string]string{"contact:1": "loaded", "contact:2": "failed", "ticket:10": "loaded", "ticket:11": "failed",
+		"part:10:1": "loaded", "part:10:2": "failed", "part:10:3": "failed", "part:11:1": "failed",
+		"skip:tickets:12": "skipped"}
+	for id, ev := range want {
+		if got[id] != ev {
+			t.Errorf("%s: %s, want %s", id, got[id], ev)
+		}
+	}
+	if res.Failed != 5 {
+		t.Errorf("failed %d, want 5", res.Failed)
+	}
+	var code, msg string
+	db.QueryRow(`SELECT code, message FROM load_outcomes WHERE op_id = 'ticket:11'`).Scan(&code, &msg)
+	if code != "dependency_missing" || !strings.Contains(msg, "contact:2") {
+		t.Errorf("ticket:11 failed with %s %q: want the missing contact named", code, msg)
+	}
+	db.QueryRow(`SELECT code FROM load_outcomes WHERE op_id = 'part:10:3'`).Scan(&code)
+	if code != "dependency_failed" {
+		t.Errorf("part:10:3: %s", code)
+	}
+	// The operator fixes the cause; a replay of the failed records loads them in dependency order.
+	f.permanent = map[string]bool{}
+	replay := run(t, db, f, Selection{Failed: true})
+	if replay.Selected != 5 || replay.Loaded != 5 {
+		t.Fatalf("replay %+v", replay)
+	}
+	for id, ev := range outcomes(t, db) {
+		if ev != "loaded" && ev != "skipped" {
+			t.Errorf("%s still %s", id, ev)
+		}
+	}
+	// Replaying a loaded record does nothing.
+	calls := f.calls
+	if r := run(t, db, f, Selection{Entity: "tickets", SourceID: "10"}); r.Selected != 0 || f.calls != calls {
+		t.Errorf("replay of a loaded record: %+v", r)
+	}
+}
+
+func TestLostResponsesAreReconciledNotResent(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	f.lose["ticket:10"] = 1
+	f.lose["part:10:2"] = 1
+	f.transient["contact:1"] = 2
+	res := run(t, db, f, Selection{})
+	if res.Loaded != 8 || res.Reconciled != 2 {
+		t.Fatalf("result %+v: want 8 loaded, 2 of them reconciled", res)
+	}
+	if len(f.created) != 8 {
+		t.Errorf("%d objects created", len(f.created))
+	}
+}
+
+func TestInterruptedOpsAreReconciledByTheNextRun(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	// A crash after ticket:10 was sent and applied, before its outcome reached the ledger.
+	exec(t, db, `INSERT INTO load_events VALUES (1, 'crashed', 'ticket:10', 'ticket', 'tickets', '10',
+		'2-ticket-00000', 'attempted', NULL, NULL, NULL, NULL, false, now())`)
+	f.created["ticket:10"] = "t-ticket:10"
+	f.order = append(f.order, "ticket:10")
+	res := run(t, db, f, Selection{})
+	if res.Loaded != 8 || res.Reconciled != 1 || res.Failed != 0 {
+		t.Fatalf("result %+v", res)
+	}
+}
+
+func TestWrongWorkspaceWritesNothing(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	_, err := Run(context.Background(), db, Options{Target: f, Workspace: "other"})
+	if err == nil || !strings.Contains(err.Error(), "other") {
+		t.Fatalf("err %v", err)
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM load_events`).Scan(&n)
+	if n != 0 || f.calls != 0 {
+		t.Errorf("%d events, %d calls", n, f.calls)
+	}
+}
+
+func TestInterruptLeavesNoOutcomeForOpsInFlight(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	ctx, cancel := context.WithCancel(context.Background())
+	blocking := &blockingTarget{fakeTarget: f, block: "ticket:11", cancel: cancel}
+	res, err := Run(ctx, db, Options{Target: blocking, Workspace: "ws1", Backoff: time.Millisecond})
+	if err == nil {
+		t.Fatalf("want an interrupted run, got %+v", res)
+	}
+	got := outcomes(t, db)
+	if got["ticket:11"] != "" || got["contact:1"] != "loaded" {
+		t.Errorf("outcomes after interrupt: %v", got)
+	}
+	// The next run reconciles ticket:11 (not applied) and sends it once.
+	res = run(t, db, f, Selection{})
+	if res.Failed != 0 || len(f.created) != 8 {
+		t.Errorf("resume %+v, %d created", res, len(f.created))
+	}
+}
+
+// blockingTarget cancels the run while one op is in flight.
+type blockingTarget struct {
+	*fakeTarget
+	block  string
+	cancel context.CancelFunc
+}
+
+func (b *blockingTarget) Execute(ctx context.Context, op Op, refs Refs, files Files) (string, error) {
+	if op.ID == b.block {
+		b.cancel()
+		<-ctx.Done()
+		return "", ctx.Err()
+	}
+	return b.fakeTarget.Execute(ctx, op, refs, files)
+}
+
+func TestReportTotalsFollowTheLedger(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	f.permanent["part:11:1"] = true
+	before, err := ReadTotals(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(before) != "[{comments 4 0 0 0 4} {contacts 2 0 0 0 2} {tickets 3 0 0 1 2}]" {
+		t.Errorf("before the load: %v", before)
+	}
+	run(t, db, f, Selection{})
+	after, _ := ReadTotals(context.Background(), db)
+	if fmt.Sprint(after) != "[{comments 4 3 1 0 0} {contacts 2 2 0 0 0} {tickets 3 2 0 1 0}]" {
+		t.Errorf("after the load: %v", after)
+	}
+	rows, err := QueryRecords(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var n int
+	for rows.Next() {
+		n++
+	}
+	if n != 9 {
+		t.Errorf("%d record rows, want 9", n)
+	}
+}

@@ -1,0 +1,83 @@
+// Package load executes a load plan against a target system: batches with deterministic ids go
+// through a Watermill router, every outcome is appended to the ledger in the staging store, and a
+// record already loaded is never created again. Each target system is a package beside this one
+// (load/intercom, …) implementing Target.
+package load
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// Op is one row of plan_ops: one target operation (see docs/load-plan.md).
+type Op struct {
+	ID       string
+	Seq      int64
+	Stage    int
+	Kind     string
+	Entity   string
+	SourceID string
+	Batch    string
+	Chain    string
+	Refs     []string
+	Payload  json.RawMessage
+}
+
+// Refs maps the op ids an op refers to onto their target ids.
+type Refs map[string]string
+
+// ID returns the target id of the op named ref, or an error naming the missing dependency.
+func (r Refs) ID(ref string) (string, error) {
+	if id, ok := r[ref]; ok && id != "" {
+		return id, nil
+	}
+	return "", &OpError{Code: "dependency_missing", Message: fmt.Sprintf("%s is not loaded", ref), Retryable: true}
+}
+
+// Attachment is a source file a part carries, as the plan's payload describes it.
+type Attachment struct {
+	SourceID    string `json:"source_id"`
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
+	Download    bool   `json:"download"`
+}
+
+// Files gives targets the content of source attachments that sit behind the source's
+// authentication. Open downloads a file once (streamed and checksummed into the content-addressed
+// folder beside the staging file) and opens the stored copy; callers close it.
+type Files interface {
+	Open(ctx context.Context, a Attachment) (io.ReadCloser, error)
+}
+
+// Target is a target system's side of the load.
+type Target interface {
+	// Check confirms, before anything is written, that the credentials reach the workspace the
+	// pipeline file names.
+	Check(ctx context.Context, workspaceID string) error
+	// Execute performs op and returns the id of what it created or changed. A failure the target
+	// reported is an *OpError; anything else is treated as transient.
+	Execute(ctx context.Context, op Op, refs Refs, files Files) (targetID string, err error)
+	// Reconcile looks in the target for the result of an earlier attempt of op whose outcome was
+	// lost (a crash or a dropped response after the call): found reports whether it exists.
+	Reconcile(ctx context.Context, op Op, refs Refs) (targetID string, found bool, err error)
+}
+
+// OpError is a failure the target reported for one op: its error code and message, and whether
+// trying again later can succeed (rate limits, server errors, timeouts, missing dependencies).
+type OpError struct {
+	Status    int // HTTP status, 0 when none
+	Code      string
+	Message   string
+	Retryable bool
+}
+
+func (e *OpError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
