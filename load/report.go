@@ -42,7 +42,7 @@ ORDER BY entity, op_id`
 
 // Totals is one line of the report.
 type Totals struct {
-	Entity                                     string
+	Entity                                    string
 	Total, Migrated, Failed, Skipped, Pending int
 }
 
