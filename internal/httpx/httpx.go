@@ -1,6 +1,8 @@
 // Package httpx is the HTTP transport chain every API client of deskport shares: auth scoped to
 // the API's host, pacing driven by the server's rate-limit headers, retries honouring 429 and
-// Retry-After, request counting for benchmarks, and a typed error that names the endpoint.
+// Retry-After (and, for idempotent requests only, 5xx and network failures: a create whose answer
+// was lost is left to the caller), request counting for benchmarks, and a typed error that names
+// the endpoint.
 //
 // The chain, outermost first: Retry → Pacer → Counter → Auth → Base. Retries pass through the
 // pacer, so they spend budget like any request; the counter sees every request on the wire; auth

@@ -21,6 +21,12 @@ type RetryConfig struct {
 	// BaseDelay is the first backoff (default 500ms); it doubles up to MaxDelay (default 30s).
 	BaseDelay time.Duration
 	MaxDelay  time.Duration
+	// Idempotent says whether sending a request twice has the effect of sending it once (nil means
+	// IsIdempotent: the mark WithIdempotent left on its context, else its method). Only such
+	// requests are sent again after a 5xx, a reset or a timeout: a POST whose answer was lost may
+	// have been applied, and a second one would create a duplicate. Every request is sent again
+	// after a 429, which says the server did not apply it.
+	Idempotent func(*http.Request) bool
 }
 
 func (c *RetryConfig) setDefaults() {
@@ -36,11 +42,39 @@ func (c *RetryConfig) setDefaults() {
 	if c.MaxDelay <= 0 {
 		c.MaxDelay = 30 * time.Second
 	}
+	if c.Idempotent == nil {
+		c.Idempotent = IsIdempotent
+	}
 }
 
-// Retry retries 429s after Retry-After, and 5xx, connection resets and timeouts with exponential
-// backoff and jitter. A request whose body cannot be replayed (no GetBody) is sent once. When the
-// retries run out, the last response is returned as is, so the caller's CheckResponse names it.
+type idempotentKey struct{}
+
+// WithIdempotent marks the requests made with ctx as idempotent or not, whatever their method:
+// a POST that only reads (a search) or that creates-or-returns by a natural key may be retried
+// like a GET; a PUT that creates something may be marked false.
+func WithIdempotent(ctx context.Context, idempotent bool) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, idempotent)
+}
+
+// IsIdempotent reads the mark WithIdempotent left on req's context; unmarked requests are
+// idempotent when their method is (GET, HEAD, OPTIONS, TRACE, PUT, DELETE; not POST or PATCH).
+func IsIdempotent(req *http.Request) bool {
+	if v, ok := req.Context().Value(idempotentKey{}).(bool); ok {
+		return v
+	}
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// Retry retries 429s after Retry-After, and 5xx, connection resets and timeouts of idempotent
+// requests (RetryConfig.Idempotent) with exponential backoff and jitter. A request whose body
+// cannot be replayed (no GetBody) is sent once. When the retries run out, or a request that is not
+// idempotent fails in a way that leaves open whether it was applied, the last response or error is
+// returned as is, so the caller's CheckResponse names it and the caller decides (look the result
+// up, then send it again).
 type Retry struct {
 	next http.RoundTripper
 	cfg  RetryConfig
@@ -64,6 +98,7 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		defer req.Body.Close()
 	}
 	ctx := req.Context()
+	idempotent := r.cfg.Idempotent(req)
 	failures, throttled := 0, 0
 	for {
 		attempt, err := replay(req)
@@ -71,7 +106,7 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := r.next.RoundTrip(attempt)
-		wait, retry := r.decide(resp, err, &failures, &throttled)
+		wait, retry := r.decide(resp, err, idempotent, &failures, &throttled)
 		if !retry || ctx.Err() != nil {
 			return resp, err
 		}
@@ -84,11 +119,12 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// decide says whether to retry and how long to wait first, counting the attempt.
-func (r *Retry) decide(resp *http.Response, err error, failures, throttled *int) (time.Duration, bool) {
+// decide says whether to retry and how long to wait first, counting the attempt. Only a 429 is
+// retried for a request that is not idempotent.
+func (r *Retry) decide(resp *http.Response, err error, idempotent bool, failures, throttled *int) (time.Duration, bool) {
 	switch {
 	case err != nil:
-		if !retryableNetError(err) {
+		if !idempotent || !retryableNetError(err) {
 			return 0, false
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:
@@ -100,7 +136,7 @@ func (r *Retry) decide(resp *http.Response, err error, failures, throttled *int)
 			return d, true
 		}
 		return r.backoff(*throttled), true
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && idempotent:
 	default:
 		return 0, false
 	}

@@ -49,30 +49,64 @@ func reset(w http.ResponseWriter) {
 
 func TestRetry(t *testing.T) {
 	fast := RetryConfig{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+	postIsSafe := fast
+	postIsSafe.Idempotent = func(*http.Request) bool { return true }
+	yes, no := true, false
 	tests := []struct {
 		name       string
+		method     string
+		mark       *bool // WithIdempotent on the request's context
 		failures   int
 		fail       func(http.ResponseWriter)
 		cfg        RetryConfig
-		wantStatus int
+		wantStatus int // 0: an error
 		wantCalls  int32
 		minElapsed time.Duration
 	}{
-		{"503 retried", 2, status(503), fast, 200, 3, 0},
-		{"5xx gives up after MaxAttempts", 5, status(500), fast, 500, 3, 0},
-		{"Retry-After honoured", 1, status(429, "Retry-After", "0.3"), fast, 200, 2, 300 * time.Millisecond},
-		{"429s do not spend attempts", 4, status(429, "Retry-After", "0"), fast, 200, 5, 0},
-		{"429 cap", 10, status(429, "Retry-After", "0"), RetryConfig{Max429: 2, BaseDelay: time.Millisecond}, 429, 3, 0},
-		{"connection reset retried", 2, reset, fast, 200, 3, 0},
-		{"4xx returned at once", 3, status(404), fast, 404, 1, 0},
+		{"503 retried", http.MethodGet, nil, 2, status(503), fast, 200, 3, 0},
+		{"PUT 503 retried", http.MethodPut, nil, 2, status(503), fast, 200, 3, 0},
+		{"DELETE 502 retried", http.MethodDelete, nil, 1, status(502), fast, 200, 2, 0},
+		{"5xx gives up after MaxAttempts", http.MethodGet, nil, 5, status(500), fast, 500, 3, 0},
+		{"Retry-After honoured", http.MethodPost, nil, 1, status(429, "Retry-After", "0.3"), fast, 200, 2, 300 * time.Millisecond},
+		{"429s do not spend attempts", http.MethodPost, nil, 4, status(429, "Retry-After", "0"), fast, 200, 5, 0},
+		{"429 cap", http.MethodGet, nil, 10, status(429, "Retry-After", "0"), RetryConfig{Max429: 2, BaseDelay: time.Millisecond}, 429, 3, 0},
+		{"connection reset retried", http.MethodGet, nil, 2, reset, fast, 200, 3, 0},
+		{"4xx returned at once", http.MethodGet, nil, 3, status(404), fast, 404, 1, 0},
+		// A POST whose answer was lost may have been applied: only a 429 says it was not.
+		{"POST 500 not retried", http.MethodPost, nil, 1, status(500), fast, 500, 1, 0},
+		{"POST 503 with Retry-After not retried", http.MethodPost, nil, 1, status(503, "Retry-After", "0"), fast, 503, 1, 0},
+		{"PATCH 502 not retried", http.MethodPatch, nil, 1, status(502), fast, 502, 1, 0},
+		{"POST reset not retried", http.MethodPost, nil, 1, reset, fast, 0, 1, 0},
+		{"POST marked idempotent retried", http.MethodPost, &yes, 2, status(503), fast, 200, 3, 0},
+		{"POST marked idempotent reset retried", http.MethodPost, &yes, 1, reset, fast, 200, 2, 0},
+		{"PUT marked not idempotent", http.MethodPut, &no, 1, status(500), fast, 500, 1, 0},
+		{"config says POST is safe", http.MethodPost, nil, 1, status(500), postIsSafe, 200, 2, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, calls := flaky(tt.failures, tt.fail)
 			defer srv.Close()
 			client := &http.Client{Transport: NewRetry(http.DefaultTransport, tt.cfg)}
+			ctx := t.Context()
+			if tt.mark != nil {
+				ctx = WithIdempotent(ctx, *tt.mark)
+			}
+			req, err := http.NewRequestWithContext(ctx, tt.method, srv.URL, bytes.NewReader([]byte("payload")))
+			if err != nil {
+				t.Fatal(err)
+			}
 			start := time.Now()
-			resp, err := client.Post(srv.URL, "text/plain", bytes.NewReader([]byte("payload")))
+			resp, err := client.Do(req)
+			if tt.wantStatus == 0 {
+				if err == nil {
+					resp.Body.Close()
+					t.Fatalf("status %d, want an error", resp.StatusCode)
+				}
+				if calls.Load() != tt.wantCalls {
+					t.Errorf("%d calls, want %d", calls.Load(), tt.wantCalls)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,6 +122,58 @@ func TestRetry(t *testing.T) {
 				t.Errorf("took %v, want ≥ %v", el, tt.minElapsed)
 			}
 		})
+	}
+}
+
+func TestIsIdempotent(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		method string
+		mark   *bool
+		want   bool
+	}{
+		{http.MethodGet, nil, true},
+		{http.MethodHead, nil, true},
+		{http.MethodOptions, nil, true},
+		{http.MethodPut, nil, true},
+		{http.MethodDelete, nil, true},
+		{http.MethodPost, nil, false},
+		{http.MethodPatch, nil, false},
+		{http.MethodPost, &yes, true},
+		{http.MethodGet, &no, false},
+	}
+	for _, tt := range tests {
+		ctx := context.Background()
+		if tt.mark != nil {
+			ctx = WithIdempotent(ctx, *tt.mark)
+		}
+		req, _ := http.NewRequestWithContext(ctx, tt.method, "https://a.example/x", nil)
+		if got := IsIdempotent(req); got != tt.want {
+			t.Errorf("IsIdempotent(%s, mark %v) = %v, want %v", tt.method, tt.mark, got, tt.want)
+		}
+	}
+}
+
+// TestRetryTimeoutNotIdempotent: a POST whose answer did not come in time may have been applied:
+// the timeout is returned, not retried.
+func TestRetryTimeoutNotIdempotent(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}))
+	defer srv.Close()
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.ResponseHeaderTimeout = 50 * time.Millisecond
+	client := &http.Client{Transport: NewRetry(base, RetryConfig{BaseDelay: time.Millisecond})}
+	resp, err := client.Post(srv.URL, "text/plain", bytes.NewReader([]byte("x")))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("no error")
+	}
+	if n.Load() != 1 {
+		t.Errorf("%d calls, want 1", n.Load())
 	}
 }
 
