@@ -1,14 +1,17 @@
 // Package sandbox serves the platform simulators over one generated account:
-// Zendesk under /zendesk/ (and, later, Intercom under /intercom/), plus
-// GET /_sandbox/stats for what they saw.
+// Zendesk under /zendesk/ as the source, an Intercom workspace under
+// /intercom/ as the target, plus GET /_sandbox/stats for what they saw.
 package sandbox
 
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/deskport/deskport/sandbox/gen"
+	"github.com/deskport/deskport/sandbox/intercom"
 	"github.com/deskport/deskport/sandbox/zendesk"
 )
 
@@ -18,10 +21,16 @@ const (
 	DemoToken = zendesk.DefaultToken
 )
 
+// The demo credentials and workspace of the simulated Intercom target.
+const (
+	DemoIntercomToken       = intercom.DefaultToken
+	DemoIntercomWorkspaceID = intercom.DefaultWorkspaceID
+)
+
 // Mount paths of the simulators.
 const (
-	ZendeskPath = "/zendesk"
-	// IntercomPath = "/intercom" (the Intercom simulator is not written yet)
+	ZendeskPath  = "/zendesk"
+	IntercomPath = "/intercom"
 )
 
 // DefaultTickets is the account size when Options.Tickets is 0.
@@ -32,13 +41,18 @@ type Options struct {
 	Seed    int64
 	Tickets int // [DefaultTickets]
 	Zendesk zendesk.Options
+	// Intercom configures the target workspace. Without Admins and Teams
+	// they are derived from the account's agents and groups (see
+	// intercomDirectory).
+	Intercom intercom.Options
 }
 
 // Server holds the account and its simulators.
 type Server struct {
-	acct    *gen.Account
-	zendesk *zendesk.Server
-	handler http.Handler
+	acct     *gen.Account
+	zendesk  *zendesk.Server
+	intercom *intercom.Server
+	handler  http.Handler
 }
 
 // New generates the account and builds the simulators.
@@ -50,11 +64,11 @@ func New(opts Options) *Server {
 		opts.Zendesk.MountPath = ZendeskPath
 	}
 	acct := gen.Generate(gen.Options{Seed: opts.Seed, Tickets: opts.Tickets})
-	s := &Server{acct: acct, zendesk: zendesk.New(acct, opts.Zendesk)}
+	s := &Server{acct: acct, zendesk: zendesk.New(acct, opts.Zendesk),
+		intercom: intercom.New(intercomDirectory(acct, opts.Intercom))}
 	mux := http.NewServeMux()
 	mux.Handle(ZendeskPath+"/", http.StripPrefix(ZendeskPath, s.zendesk))
-	// The Intercom simulator will mount here:
-	// mux.Handle(IntercomPath+"/", http.StripPrefix(IntercomPath, s.intercom))
+	mux.Handle(IntercomPath+"/", http.StripPrefix(IntercomPath, s.intercom))
 	mux.HandleFunc("GET /_sandbox/stats", s.serveStats)
 	s.handler = mux
 	return s
@@ -69,6 +83,52 @@ func (s *Server) Account() *gen.Account { return s.acct }
 // Zendesk returns the Zendesk simulator (faults, stats, mutations).
 func (s *Server) Zendesk() *zendesk.Server { return s.zendesk }
 
+// Intercom returns the Intercom simulator (faults, stats, read-back).
+func (s *Server) Intercom() *intercom.Server { return s.intercom }
+
+// intercomDirectory gives the target workspace admins and teams that
+// match the source imperfectly, as a real pair of accounts does: every
+// agent but each 4th becomes an admin with the same (lower-cased) email,
+// every group but the last a team with the same name. Mapping by email or
+// name therefore has unmatched agents and groups to report.
+func intercomDirectory(acct *gen.Account, o intercom.Options) intercom.Options {
+	acct.RLock()
+	defer acct.RUnlock()
+	adminOf := map[int64]string{} // agent id → admin id
+	if o.Admins == nil {
+		agents := 0
+		for _, u := range acct.Users {
+			if u.Role != gen.RoleAgent && u.Role != gen.RoleAdmin {
+				continue
+			}
+			agents++
+			if agents%4 == 0 {
+				continue
+			}
+			id := strconv.Itoa(991268000 + len(o.Admins))
+			adminOf[u.ID] = id
+			o.Admins = append(o.Admins, intercom.Admin{ID: id, Name: u.Name, Email: strings.ToLower(u.Email)})
+		}
+	}
+	if o.Teams == nil && len(acct.Groups) > 1 {
+		for _, g := range acct.Groups[:len(acct.Groups)-1] {
+			o.Teams = append(o.Teams, intercom.Team{Name: g.Name, AdminIDs: membersOf(acct, g.ID, adminOf)})
+		}
+	}
+	return o
+}
+
+// membersOf lists the admins of the agents in a group.
+func membersOf(acct *gen.Account, groupID int64, adminOf map[int64]string) []string {
+	var ids []string
+	for _, u := range acct.Users {
+		if id, ok := adminOf[u.ID]; ok && slices.Contains(u.GroupIDs, groupID) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // Stats sums the simulators' counters; routes are keyed with their mount
 // path ("GET /zendesk/api/v2/groups.json").
 type Stats struct {
@@ -77,17 +137,18 @@ type Stats struct {
 	RateLimitedTotal int64            `json:"rate_limited_total"`
 	CredentialLeaks  int64            `json:"credential_leaks"`
 	Zendesk          zendesk.Stats    `json:"zendesk"`
-	// Intercom intercom.Stats `json:"intercom"` once it exists.
+	Intercom         intercom.Stats   `json:"intercom"`
 }
 
 // Stats returns the current counters.
 func (s *Server) Stats() Stats {
-	z := s.zendesk.Stats()
+	z, ic := s.zendesk.Stats(), s.intercom.Stats()
 	out := Stats{
-		RequestsTotal: z.RequestsTotal, RateLimitedTotal: z.RateLimitedTotal,
-		CredentialLeaks: z.CredentialLeaks, Zendesk: z, RequestsByRoute: map[string]int64{},
+		RequestsTotal: z.RequestsTotal + ic.RequestsTotal, RateLimitedTotal: z.RateLimitedTotal + ic.RateLimitedTotal,
+		CredentialLeaks: z.CredentialLeaks, Zendesk: z, Intercom: ic, RequestsByRoute: map[string]int64{},
 	}
 	addRoutes(out.RequestsByRoute, ZendeskPath, z.RequestsByRoute)
+	addRoutes(out.RequestsByRoute, IntercomPath, ic.RequestsByRoute)
 	return out
 }
 

@@ -75,3 +75,54 @@ func TestSandboxDefaults(t *testing.T) {
 		t.Fatalf("default tickets %d", got)
 	}
 }
+
+func TestSandboxMountsIntercom(t *testing.T) {
+	sb := New(Options{Seed: 3, Tickets: 60})
+	hs := httptest.NewServer(sb.Handler())
+	defer hs.Close()
+	call := func(path string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+DemoIntercomToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	status, body := call("/intercom/me")
+	if status != 200 || !strings.Contains(string(body), `"id_code":"`+DemoIntercomWorkspaceID+`"`) {
+		t.Fatalf("me: %d %s", status, body)
+	}
+	if status, _ := call("/intercom/contacts/nope"); status != 404 {
+		t.Fatalf("unknown contact: %d", status)
+	}
+
+	// Admins mirror the agents but every 4th, so some agents stay unmatched.
+	agents, matched := 0, 0
+	emails := map[string]bool{}
+	for _, a := range sb.Intercom().Admins() {
+		emails[a.Email] = true
+	}
+	for _, u := range sb.Account().Users {
+		if u.Role == "agent" || u.Role == "admin" {
+			agents++
+			if emails[strings.ToLower(u.Email)] {
+				matched++
+			}
+		}
+	}
+	if matched == 0 || matched == agents || len(sb.Intercom().Admins()) != matched+1 {
+		t.Fatalf("%d agents, %d matched, %d admins", agents, matched, len(sb.Intercom().Admins()))
+	}
+	if teams := sb.Intercom().Teams(); len(teams) != len(sb.Account().Groups)-1 || teams[0].Name != sb.Account().Groups[0].Name {
+		t.Fatalf("teams %+v", teams)
+	}
+
+	s := sb.Stats()
+	if s.Intercom.RequestsTotal != 2 || s.RequestsTotal != 2 || s.RequestsByRoute["GET /intercom/me"] != 1 ||
+		s.RequestsByRoute["GET /intercom/contacts/{id}"] != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/deskport/deskport/sandbox"
+	"github.com/deskport/deskport/sandbox/intercom"
 	"github.com/deskport/deskport/sandbox/zendesk"
 )
 
@@ -27,6 +28,36 @@ type sandboxFlags struct {
 	latency    time.Duration
 	sameHost   bool
 	foreignURL float64
+	intercom   intercomFlags
+}
+
+// intercomFlags configure the simulated Intercom target.
+type intercomFlags struct {
+	rateLimit       int
+	phoneValidation bool
+	strict          bool
+	latency         time.Duration
+	errorRate       float64
+	dropRate        float64
+	throttleRate    float64
+}
+
+func (f *intercomFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.IntVar(&f.rateLimit, "intercom-rate-limit", intercom.DefaultRateLimit, "Intercom requests per 10-second window (-1: none)")
+	fl.BoolVar(&f.phoneValidation, "intercom-phone-validation", false, "Intercom workspace rejects contacts with implausible phones")
+	fl.BoolVar(&f.strict, "intercom-strict", true, "validate every Intercom request against the official 2.15 OpenAPI description")
+	fl.DurationVar(&f.latency, "intercom-latency", 0, "fault: latency added to every Intercom request")
+	fl.Float64Var(&f.errorRate, "intercom-error-rate", 0, "fault: share of Intercom requests answered 500 without applying them")
+	fl.Float64Var(&f.dropRate, "intercom-drop-rate", 0, "fault: share of Intercom writes applied, then dropped without a response")
+	fl.Float64Var(&f.throttleRate, "intercom-throttle-rate", 0, "fault: share of Intercom requests answered 429 regardless of budget")
+}
+
+func (f *intercomFlags) options() intercom.Options {
+	return intercom.Options{
+		RateLimit: f.rateLimit, PhoneValidation: f.phoneValidation, Strict: f.strict, Latency: f.latency,
+		Faults: intercom.Faults{ErrorRate: f.errorRate, DropAfterWriteRate: f.dropRate, ThrottleRate: f.throttleRate},
+	}
 }
 
 func (f *sandboxFlags) register(cmd *cobra.Command, tickets int) {
@@ -40,6 +71,7 @@ func (f *sandboxFlags) register(cmd *cobra.Command, tickets int) {
 	fl.Float64Var(&f.resetRate, "reset-rate", 0, "fault: share of connections closed without a response")
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "fault: share of API requests answered 429 regardless of budget")
 	fl.DurationVar(&f.latency, "latency", 0, "fault: latency added to every request")
+	f.intercom.register(cmd)
 }
 
 func (f *sandboxFlags) options() sandbox.Options {
@@ -54,6 +86,7 @@ func (f *sandboxFlags) options() sandbox.Options {
 				ErrorRate: f.errorRate, ResetRate: f.resetRate, ThrottleRate: f.throttle, Latency: f.latency,
 			},
 		},
+		Intercom: f.intercom.options(),
 	}
 }
 
@@ -62,10 +95,12 @@ func newSandboxCmd(env *Env) *cobra.Command {
 	var flags sandboxFlags
 	cmd := &cobra.Command{
 		Use:   "sandbox [--addr 127.0.0.1:PORT] [--seed N] [--tickets N]",
-		Short: "Serve simulated help desks (Zendesk under /zendesk) with generated data",
+		Short: "Serve simulated help desks (Zendesk under /zendesk, Intercom under /intercom) with generated data",
 		Long: `Serves a simulated Zendesk account, generated from the seed, with Zendesk's envelopes, pagination,
-errors, rate limits and quirks. Its base URL is http://ADDR/zendesk; it accepts the published demo
-credentials (pipeline files say credentials: sandbox). GET /_sandbox/stats counts requests.`,
+errors, rate limits and quirks, at http://ADDR/zendesk; and an empty Intercom 2.15 workspace (admins and
+teams mirroring most of the agents and groups) to migrate into, at http://ADDR/intercom. Both accept the
+published demo credentials (pipeline files say credentials: sandbox). GET /_sandbox/stats counts
+requests, and what the Intercom workspace received.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ln, err := net.Listen("tcp", addr)
@@ -73,8 +108,8 @@ credentials (pipeline files say credentials: sandbox). GET /_sandbox/stats count
 				return fmt.Errorf("sandbox: listening on %s: %w", addr, err)
 			}
 			srv := sandbox.New(flags.options())
-			fmt.Fprintf(env.Stdout, "sandbox: %d tickets (seed %d) at http://%s — Zendesk base URL http://%s/zendesk, stats at /_sandbox/stats\n",
-				flags.tickets, flags.seed, ln.Addr(), ln.Addr())
+			fmt.Fprintf(env.Stdout, "sandbox: %d tickets (seed %d) at http://%s — Zendesk base URL http://%s/zendesk, Intercom base URL http://%s/intercom, stats at /_sandbox/stats\n",
+				flags.tickets, flags.seed, ln.Addr(), ln.Addr(), ln.Addr())
 			return serveUntilDone(cmd.Context(), ln, srv.Handler())
 		},
 	}
