@@ -1,0 +1,108 @@
+package transform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Ticket modes: what a source ticket becomes in Intercom.
+const (
+	ModeTicket       = "ticket"
+	ModeConversation = "conversation"
+)
+
+// Settings are the pipeline's choices for the plan. Start from DefaultSettings: the zero value of
+// SkipNotifications is false, which is not the default.
+type Settings struct {
+	TicketMode             string   // ModeTicket (default) or ModeConversation
+	TicketType             string   // name of the Intercom ticket type; default "Support ticket"
+	TicketTypeCategory     string   // Customer (default), Back-office or Tracker
+	DefaultAdmin           string   // email of the admin for unmatched agents; empty: the /me admin of target_workspace
+	DefaultTeam            string   // team for groups with no team of their name; empty: none
+	AttachmentsPublic      bool     // source URLs anyone can fetch: sent as attachment_urls, else downloaded
+	SkipNotifications      bool     // sent on tickets and replies; default true
+	BatchSize              int      // ops per batch; default 100
+	BlockedAttachmentTypes []string // file extensions never sent; nil: DefaultBlockedTypes, empty: none
+}
+
+// DefaultBlockedTypes are the extensions Intercom always refuses.
+var DefaultBlockedTypes = []string{"exe", "sys", "scr", "shb", "wsf"}
+
+// DefaultSettings returns the settings a pipeline gets when it says nothing.
+func DefaultSettings() Settings {
+	return Settings{SkipNotifications: true}.WithDefaults()
+}
+
+// WithDefaults fills the fields left empty (zero) with their defaults, and normalises the blocked
+// types (lower-case, no dot, sorted, unique) so equal settings hash equally.
+func (s Settings) WithDefaults() Settings {
+	if s.TicketMode == "" {
+		s.TicketMode = ModeTicket
+	}
+	if s.TicketType == "" {
+		s.TicketType = "Support ticket"
+	}
+	if s.TicketTypeCategory == "" {
+		s.TicketTypeCategory = "Customer"
+	}
+	if s.BatchSize <= 0 {
+		s.BatchSize = 100
+	}
+	blocked := s.BlockedAttachmentTypes
+	if blocked == nil {
+		blocked = DefaultBlockedTypes
+	}
+	s.BlockedAttachmentTypes = normaliseTypes(blocked)
+	return s
+}
+
+func normaliseTypes(types []string) []string {
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		if t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), ".")); t != "" {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Validate reports every invalid setting at once.
+func (s Settings) Validate() error {
+	var errs []error
+	if s.TicketMode != ModeTicket && s.TicketMode != ModeConversation {
+		errs = append(errs, fmt.Errorf("ticket mode %q: must be %s or %s", s.TicketMode, ModeTicket, ModeConversation))
+	}
+	switch s.TicketTypeCategory {
+	case "Customer", "Back-office", "Tracker":
+	default:
+		errs = append(errs, fmt.Errorf("ticket type category %q: must be Customer, Back-office or Tracker", s.TicketTypeCategory))
+	}
+	if strings.TrimSpace(s.TicketType) == "" {
+		errs = append(errs, errors.New("ticket type: must not be blank"))
+	}
+	if s.BatchSize <= 0 {
+		errs = append(errs, fmt.Errorf("batch size %d: must be positive", s.BatchSize))
+	}
+	return errors.Join(errs...)
+}
+
+// rows are the settings as transform_settings rows, in a fixed order.
+func (s Settings) rows() [][2]string {
+	blocked, _ := json.Marshal(s.BlockedAttachmentTypes) // a []string always marshals
+	return [][2]string{
+		{"ticket_mode", s.TicketMode},
+		{"ticket_type", s.TicketType},
+		{"ticket_type_category", s.TicketTypeCategory},
+		{"default_admin", s.DefaultAdmin},
+		{"default_team", s.DefaultTeam},
+		{"attachments_public", strconv.FormatBool(s.AttachmentsPublic)},
+		{"skip_notifications", strconv.FormatBool(s.SkipNotifications)},
+		{"batch_size", strconv.Itoa(s.BatchSize)},
+		{"blocked_attachment_types", string(blocked)},
+	}
+}
