@@ -85,7 +85,7 @@ func (l *Ledger) Append(ctx context.Context, events []Event) error {
 	at := l.now().UTC()
 	for start := 0; start < len(events); start += appendChunk {
 		chunk := events[start:min(start+appendChunk, len(events))]
-		query, args := l.insert(chunk, at)
+		query, args := l.insert(chunk, at, l.next+int64(start))
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("ledger: appending %d events (first %s): %w", len(chunk), chunk[0].OpID, err)
 		}
@@ -100,12 +100,11 @@ func (l *Ledger) Append(ctx context.Context, events []Event) error {
 // appendChunk bounds the rows of one INSERT statement.
 const appendChunk = 200
 
-// insert builds one multi-row INSERT; ids continue from l.next (advanced only after the commit).
-func (l *Ledger) insert(events []Event, at time.Time) (string, []any) {
+// insert builds one multi-row INSERT whose event ids start at base.
+func (l *Ledger) insert(events []Event, at time.Time, base int64) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO load_events VALUES `)
 	args := make([]any, 0, len(events)*14)
-	base := l.next
 	for i := range events {
 		if i > 0 {
 			b.WriteString(", ")

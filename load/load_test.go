@@ -326,7 +326,7 @@ func TestReportTotalsFollowTheLedger(t *testing.T) {
 	if fmt.Sprint(after) != "[{comments 4 3 1 0 0} {contacts 2 2 0 0 0} {tickets 3 2 0 1 0}]" {
 		t.Errorf("after the load: %v", after)
 	}
-	rows, err := QueryRecords(context.Background(), db)
+	rows, err := QueryRecords(context.Background(), db, RecordFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,5 +337,27 @@ func TestReportTotalsFollowTheLedger(t *testing.T) {
 	}
 	if n != 9 {
 		t.Errorf("%d record rows, want 9", n)
+	}
+}
+
+func TestLedgerAppendsMoreThanOneStatementOfEvents(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	l, err := openLedger(context.Background(), db, RunInfo{Command: "load"}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make([]Event, 2*appendChunk+7)
+	for i := range events {
+		events[i] = Event{OpID: fmt.Sprintf("op:%d", i), Event: EventAttempted}
+	}
+	for range 2 {
+		if err := l.Append(context.Background(), events); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n, distinct int
+	db.QueryRow(`SELECT count(*), count(DISTINCT event_id) FROM load_events`).Scan(&n, &distinct)
+	if n != 2*len(events) || distinct != n {
+		t.Errorf("%d events, %d distinct ids", n, distinct)
 	}
 }

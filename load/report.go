@@ -38,7 +38,7 @@ FROM plan_ops p LEFT JOIN load_outcomes o ON o.op_id = p.op_id
 UNION ALL
 SELECT entity, source_id, NULL, 'skipped', reason, NULL, 'skip:' || entity || ':' || source_id, NULL
 FROM plan_skips
-ORDER BY entity, op_id`
+`
 
 // Totals is one line of the report.
 type Totals struct {
@@ -58,12 +58,19 @@ func QueryTotals(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
 	return rows, nil
 }
 
+// RecordFilter narrows the per-record report; empty fields match everything.
+type RecordFilter struct {
+	Entity string // e.g. tickets
+	Status string // migrated, failed, skipped or pending
+}
+
 // QueryRecords returns one row per planned or skipped record.
-func QueryRecords(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
+func QueryRecords(ctx context.Context, db *sql.DB, f RecordFilter) (*sql.Rows, error) {
 	if _, err := planHash(ctx, db); err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, recordsQuery)
+	query := `SELECT * FROM (` + recordsQuery + `) WHERE (? = '' OR entity = ?) AND (? = '' OR status = ?) ORDER BY entity, op_id`
+	rows, err := db.QueryContext(ctx, query, f.Entity, f.Entity, f.Status, f.Status)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

@@ -101,7 +101,7 @@ func (p *Pipeline) newSource(opts ExtractOptions) (extract.Source, error) {
 
 func (p *Pipeline) sourceCredentials(getenv func(string) string) (map[string]string, error) {
 	if p.Source.Sandbox {
-		return map[string]string{"email": SandboxEmail, "token": SandboxToken}, nil
+		return sandboxCredentials[p.Source.System], nil
 	}
 	if getenv == nil {
 		getenv = os.Getenv

@@ -5,15 +5,27 @@ import (
 	"github.com/deskport/deskport/extract/zendesk"
 )
 
-// sources is the one place source systems are wired in: adding a platform means adding its
+// sources and targets are the one place systems are wired in: adding a platform means adding its
 // package and one line here.
 var sources = map[string]extract.Factory{
 	"zendesk": zendesk.New,
 }
 
+var targets = map[string]targetFactory{
+	"intercom": newIntercomTarget,
+}
+
 // The built-in sandbox's published demo credentials. They guard nothing (the sandbox serves
 // generated data on loopback); a pipeline file says `credentials: sandbox` to use them.
 const (
-	SandboxEmail = "demo@deskport.test"
-	SandboxToken = "sandbox-token"
+	SandboxEmail         = "demo@deskport.test"
+	SandboxToken         = "sandbox-token"
+	SandboxIntercomToken = "sandbox-intercom-token"
+	// SandboxWorkspace is the simulated Intercom workspace's id.
+	SandboxWorkspace = "sandbox1"
 )
+
+var sandboxCredentials = map[string]map[string]string{
+	"zendesk":  {"email": SandboxEmail, "token": SandboxToken},
+	"intercom": {"token": SandboxIntercomToken},
+}

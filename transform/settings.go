@@ -27,7 +27,14 @@ type Settings struct {
 	SkipNotifications      bool     // sent on tickets and replies; default true
 	BatchSize              int      // ops per batch; default 100
 	BlockedAttachmentTypes []string // file extensions never sent; nil: DefaultBlockedTypes, empty: none
+	// AllowedAttachmentTypes are the extensions the target accepts: DefaultAllowedTypes plus
+	// these (the ones the user allowed in the target's settings).
+	AllowedAttachmentTypes []string
 }
+
+// DefaultAllowedTypes are the extensions an Intercom workspace accepts before anyone changes its
+// attachment settings.
+var DefaultAllowedTypes = []string{"gif", "jpeg", "jpg", "mov", "mp4", "pdf", "png", "txt", "heic", "oga", "ogg", "dng", "mp3"}
 
 // DefaultBlockedTypes are the extensions Intercom always refuses.
 var DefaultBlockedTypes = []string{"exe", "sys", "scr", "shb", "wsf"}
@@ -57,6 +64,7 @@ func (s Settings) WithDefaults() Settings {
 		blocked = DefaultBlockedTypes
 	}
 	s.BlockedAttachmentTypes = normaliseTypes(blocked)
+	s.AllowedAttachmentTypes = normaliseTypes(append(slices.Clone(DefaultAllowedTypes), s.AllowedAttachmentTypes...))
 	return s
 }
 
@@ -94,6 +102,7 @@ func (s Settings) Validate() error {
 // rows are the settings as transform_settings rows, in a fixed order.
 func (s Settings) rows() [][2]string {
 	blocked, _ := json.Marshal(s.BlockedAttachmentTypes) // a []string always marshals
+	allowed, _ := json.Marshal(s.AllowedAttachmentTypes)
 	return [][2]string{
 		{"ticket_mode", s.TicketMode},
 		{"ticket_type", s.TicketType},
@@ -104,5 +113,6 @@ func (s Settings) rows() [][2]string {
 		{"skip_notifications", strconv.FormatBool(s.SkipNotifications)},
 		{"batch_size", strconv.Itoa(s.BatchSize)},
 		{"blocked_attachment_types", string(blocked)},
+		{"allowed_attachment_types", string(allowed)},
 	}
 }

@@ -19,7 +19,8 @@ func basicStore(t *testing.T) *sql.DB {
 func TestSettingsDefaults(t *testing.T) {
 	got := DefaultSettings()
 	want := Settings{TicketMode: "ticket", TicketType: "Support ticket", TicketTypeCategory: "Customer",
-		SkipNotifications: true, BatchSize: 100, BlockedAttachmentTypes: []string{"exe", "scr", "shb", "sys", "wsf"}}
+		SkipNotifications: true, BatchSize: 100, BlockedAttachmentTypes: []string{"exe", "scr", "shb", "sys", "wsf"},
+		AllowedAttachmentTypes: []string{"dng", "gif", "heic", "jpeg", "jpg", "mov", "mp3", "mp4", "oga", "ogg", "pdf", "png", "txt"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultSettings() = %+v, want %+v", got, want)
 	}

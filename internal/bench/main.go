@@ -26,6 +26,12 @@ type config struct {
 	planLimit   int
 	incrLimit   int
 	stagingRows int
+
+	loadTickets      int // throttled load bench size
+	loadLimit        int // Intercom requests per 10 s window for the throttled bench
+	loadLatency      time.Duration
+	loadMemorySizes  []int // unthrottled sizes whose peak memory is compared
+	skipExtractBench bool
 }
 
 func main() {
@@ -37,7 +43,21 @@ func main() {
 	flag.DurationVar(&cfg.window, "window", 3*time.Second, "rate-limit window of the sandbox (Zendesk's is a minute)")
 	flag.IntVar(&cfg.planLimit, "plan-limit", 700, "Zendesk plan limit per window")
 	flag.IntVar(&cfg.incrLimit, "incremental-limit", 10, "Zendesk incremental exports limit per window")
+	flag.IntVar(&cfg.loadTickets, "load-tickets", 400, "sandbox size of the throttled load bench")
+	flag.IntVar(&cfg.loadLimit, "load-limit", 1000, "Intercom requests per 10 s window in the throttled load bench")
+	flag.DurationVar(&cfg.loadLatency, "load-latency", 50*time.Millisecond, "Intercom latency in the throttled load bench")
+	var loadSizes string
+	flag.StringVar(&loadSizes, "load-memory-tickets", "1000,10000", "unthrottled load sizes whose peak memory is compared")
+	flag.BoolVar(&cfg.skipExtractBench, "skip-extract", false, "run only the load benches")
 	flag.Parse()
+	for _, s := range strings.Split(loadSizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -load-memory-tickets: %q is not a positive number\n", s)
+			os.Exit(2)
+		}
+		cfg.loadMemorySizes = append(cfg.loadMemorySizes, n)
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
@@ -58,6 +78,34 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if !cfg.skipExtractBench {
+		if err := runExtractBenches(ctx, cfg, dir); err != nil {
+			return err
+		}
+	}
+	return runLoadBenches(ctx, cfg, dir)
+}
+
+func runLoadBenches(ctx context.Context, cfg config, dir string) error {
+	fmt.Printf("\nloading a sandbox of %d tickets at %d requests / 10 s, %s latency…\n", cfg.loadTickets, cfg.loadLimit, cfg.loadLatency)
+	throttled, err := benchLoad(ctx, cfg, dir, cfg.loadTickets, cfg.loadLimit, cfg.loadLatency)
+	if err != nil {
+		return fmt.Errorf("throttled load: %w", err)
+	}
+	var unthrottled []loadResult
+	for _, n := range cfg.loadMemorySizes {
+		fmt.Printf("loading a sandbox of %d tickets without a limit…\n", n)
+		r, err := benchLoad(ctx, cfg, dir, n, -1, 0)
+		if err != nil {
+			return fmt.Errorf("unthrottled load of %d tickets: %w", n, err)
+		}
+		unthrottled = append(unthrottled, r)
+	}
+	printLoad(throttled, unthrottled)
+	return nil
+}
+
+func runExtractBenches(ctx context.Context, cfg config, dir string) error {
 	var results []extractResult
 	for _, n := range cfg.sizes {
 		fmt.Printf("extracting a sandbox of %d tickets (window %s, limits %d plan / %d incremental per window)…\n",

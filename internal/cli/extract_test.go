@@ -34,6 +34,9 @@ func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Server, string) 
 	if opts.Zendesk.RateLimit == 0 {
 		opts.Zendesk.RateLimit, opts.Zendesk.IncrementalRateLimit = -1, -1
 	}
+	if opts.Intercom.RateLimit == 0 {
+		opts.Intercom.RateLimit = -1
+	}
 	sb := sandbox.New(opts)
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(srv.Close)

@@ -7,6 +7,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/deskport/deskport/load"
 	"github.com/deskport/deskport/schema"
 )
 
@@ -73,4 +74,43 @@ func (pr *progress) Done() {
 	}
 	pr.mu.Unlock()
 	pr.p.Wait()
+}
+
+// loadProgress draws one bar of the run's operations on a terminal; elsewhere it stays silent.
+type loadProgress struct {
+	p   *mpb.Progress
+	bar *mpb.Bar
+	mu  sync.Mutex
+}
+
+func newLoadProgress(env *Env) *loadProgress {
+	lp := &loadProgress{}
+	if env.Terminal {
+		lp.p = mpb.New(mpb.WithOutput(env.Stderr), mpb.WithWidth(40))
+	}
+	return lp
+}
+
+func (lp *loadProgress) update(pr load.Progress) {
+	if lp.p == nil {
+		return
+	}
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	if lp.bar == nil {
+		lp.bar = lp.p.New(int64(pr.Total), mpb.BarStyle(),
+			mpb.PrependDecorators(decor.Name("operations", decor.WC{W: 12, C: decor.DindentRight}), decor.CountersNoUnit("%d / %d")),
+			mpb.AppendDecorators(decor.Percentage(), decor.Name("  "), decor.Elapsed(decor.ET_STYLE_GO)))
+	}
+	lp.bar.SetCurrent(int64(pr.Done))
+}
+
+func (lp *loadProgress) done() {
+	if lp.p == nil {
+		return
+	}
+	if lp.bar != nil {
+		lp.bar.Abort(false)
+	}
+	lp.p.Wait()
 }

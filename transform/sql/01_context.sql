@@ -49,7 +49,8 @@ SELECT
     NOT CAST(setting('attachments_public') AS BOOLEAN) AS attachments_download,
     CAST(setting('skip_notifications') AS BOOLEAN) AS skip_notifications,
     CAST(setting('batch_size') AS BIGINT) AS batch_size,
-    from_json(setting('blocked_attachment_types'), '["VARCHAR"]') AS blocked_types;
+    from_json(setting('blocked_attachment_types'), '["VARCHAR"]') AS blocked_types,
+    from_json(setting('allowed_attachment_types'), '["VARCHAR"]') AS allowed_types;
 
 -- Refuse to plan with defaults that do not exist in the target: every unmatched agent, tagging and
 -- close would otherwise carry an admin the target rejects. error() aborts the transaction.

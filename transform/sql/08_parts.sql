@@ -19,22 +19,28 @@ FROM t_part_heads WHERE author_id IS NULL OR (NOT by_admin AND NOT public);
 CREATE OR REPLACE TEMP TABLE t_attachments AS
 SELECT a.source_id, a.comment_id, c.ticket_id, a.file_name, a.content_type, a.size, a.content_url,
     lower(regexp_extract(a.file_name, '\.([^.]+)$', 1)) AS ext,
-    list_contains(x.blocked_types, lower(regexp_extract(a.file_name, '\.([^.]+)$', 1))) AS blocked
+    list_contains(x.blocked_types, lower(regexp_extract(a.file_name, '\.([^.]+)$', 1))) AS blocked,
+    NOT list_contains(x.allowed_types, lower(regexp_extract(a.file_name, '\.([^.]+)$', 1))) AS not_allowed
 FROM attachments a JOIN t_comments c ON c.source_id = a.comment_id CROSS JOIN t_context x
 WHERE NOT coalesce(a.inline, false);
 
--- Intercom refuses executables whatever the workspace allows: sending them would fail the part.
+-- Intercom refuses executables whatever the workspace allows, and other types until the workspace
+-- allows them: sending them would fail the part, and with it the rest of the thread.
 INSERT INTO t_skips
 SELECT 'attachments', source_id,
-    CASE WHEN blocked THEN 'blocked file type .' || ext ELSE 'no content URL' END
-FROM t_attachments WHERE blocked OR content_url IS NULL;
+    CASE WHEN blocked THEN 'blocked file type .' || ext
+        WHEN content_url IS NULL THEN 'no content URL'
+        ELSE 'file type .' || coalesce(nullif(ext, ''), '(none)') || ' is not allowed by the target (allow it in the '
+            || 'workspace''s attachment settings, then add it to target.options.allow_attachment_types)'
+    END
+FROM t_attachments WHERE blocked OR not_allowed OR content_url IS NULL;
 
 -- At most 10 attachments per part (Intercom's limit for attachment_urls and attachment_files):
 -- the 11th and later go to follow-up parts n = 1, 2, … of the same comment.
 CREATE OR REPLACE TABLE plan_attachments AS
 WITH kept AS (
     SELECT *, row_number() OVER (PARTITION BY comment_id ORDER BY id_key(source_id), source_id) - 1 AS idx
-    FROM t_attachments WHERE NOT blocked AND content_url IS NOT NULL
+    FROM t_attachments WHERE NOT blocked AND NOT not_allowed AND content_url IS NOT NULL
 )
 SELECT 'part:' || k.ticket_id || ':' || k.comment_id || ':' || (k.idx // 10) AS op_id,
     k.source_id, k.comment_id, k.ticket_id, k.idx // 10 AS part_n, k.idx % 10 AS position,

@@ -1,0 +1,120 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/deskport/deskport/internal/staging"
+	"github.com/deskport/deskport/load"
+	"github.com/deskport/deskport/transform"
+)
+
+// TransformOptions are the transform command's choices on top of the pipeline file.
+type TransformOptions struct {
+	// Offline reuses the target directory already in the staging file instead of reading it
+	// from the target again.
+	Offline    bool
+	Getenv     func(string) string
+	HTTPClient *http.Client
+}
+
+// Transform runs the transform stage: it reads the target's directory (admins, teams, ticket
+// types and states) into the staging file, then turns the canonical tables into the load plan.
+func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transform.Result, error) {
+	settings, err := p.transformSettings()
+	if err != nil {
+		return nil, err
+	}
+	store, err := staging.Open(ctx, p.Staging)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	if !opts.Offline {
+		target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
+		if err != nil {
+			return nil, err
+		}
+		dir, err := target.Directory(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the target's directory: %w", err)
+		}
+		if err := load.WriteDirectory(ctx, store.DB(), dir); err != nil {
+			return nil, err
+		}
+	}
+	return transform.Run(ctx, store.DB(), settings)
+}
+
+// targetOptions are the target block's options the transform reads, with what each means.
+var targetOptions = map[string]string{
+	"ticket_mode":            "ticket (Intercom tickets, the default) or conversation",
+	"ticket_type":            `the Intercom ticket type tickets become (default "Support ticket"; created if missing)`,
+	"default_admin":          "email of the admin for records by agents with no matching admin (default: the token's admin)",
+	"default_team":           "name of the team for tickets whose group has no matching team (default: none)",
+	"batch_size":             "plan operations per batch (default 100)",
+	"allow_attachment_types": "extensions the workspace's attachment settings allow beyond Intercom's defaults, comma-separated",
+}
+
+// sourceOptions the transform reads, beside the source system's own.
+var transformSourceOptions = map[string]bool{"attachments_public": true}
+
+// transformSettings reads the transform's settings from the target block's options; an unknown
+// key or a bad value is an error naming the field.
+func (p *Pipeline) transformSettings() (transform.Settings, error) {
+	s := transform.DefaultSettings()
+	var problems []string
+	for key, value := range p.Target.Options {
+		field := "target.options." + key
+		switch key {
+		case "ticket_mode":
+			if value != "ticket" && value != "conversation" {
+				problems = append(problems, fmt.Sprintf("%s: %q: want ticket or conversation", field, value))
+			}
+			s.TicketMode = value
+		case "ticket_type":
+			s.TicketType = value
+		case "default_admin":
+			s.DefaultAdmin = strings.ToLower(strings.TrimSpace(value))
+		case "default_team":
+			s.DefaultTeam = value
+		case "batch_size":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > 10000 {
+				problems = append(problems, fmt.Sprintf("%s: %q: want a number from 1 to 10000", field, value))
+			}
+			s.BatchSize = n
+		case "allow_attachment_types":
+			for _, ext := range strings.Split(value, ",") {
+				s.AllowedAttachmentTypes = append(s.AllowedAttachmentTypes, strings.TrimSpace(ext))
+			}
+		default:
+			problems = append(problems, fmt.Sprintf("%s: unknown option (known: %s)", field, knownKeys(targetOptions)))
+		}
+	}
+	if v, ok := p.Source.Options["attachments_public"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("source.options.attachments_public: %q: want true or false", v))
+		}
+		s.AttachmentsPublic = b
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return s, fmt.Errorf("%s: %s", p.Path, strings.Join(problems, "; "))
+	}
+	return s.WithDefaults(), nil
+}
+
+func knownKeys(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ", ")
+}
