@@ -103,7 +103,11 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
-	for _, want := range []string{"snapshot 1 (full)", "tickets by status", "the longest threads", "records skipped", filepath.Join(dir, "demo.duckdb")} {
+	// The demo migrates end to end, and some records must fail (invalid phones, with phone
+	// validation on) or be skipped (deleted tickets), each saying why.
+	for _, want := range []string{"snapshot 1 (full)", "plan ", "load load-", "migrated", "tickets by status",
+		"the longest threads", "why records failed or were skipped", "is invalid", "deleted at the source",
+		filepath.Join(dir, "demo.duckdb")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

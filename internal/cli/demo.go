@@ -18,7 +18,11 @@ var demoQueries = []struct{ title, sql string }{
 	{"tickets by status", `SELECT status, count(*) AS tickets FROM tickets GROUP BY ALL ORDER BY tickets DESC`},
 	{"the longest threads", `SELECT t.source_id, t.subject, count(*) AS comments, count(*) FILTER (WHERE NOT c.public) AS private
 		FROM tickets t JOIN comments c ON c.ticket_id = t.source_id GROUP BY ALL ORDER BY comments DESC, t.source_id LIMIT 5`},
-	{"records skipped, and why", `SELECT entity, reason, count(*) AS records FROM extract_skips GROUP BY ALL ORDER BY records DESC`},
+	// Why records failed or were skipped, grouped by the target's error code or the transform's
+	// reason, with one example each.
+	{"why records failed or were skipped", `SELECT o.entity, o.event, coalesce(o.code, '') AS code, count(*) AS records,
+			left(any_value(coalesce(o.message, '')), 110) AS example
+		FROM load_outcomes o WHERE o.event IN ('failed', 'skipped') GROUP BY ALL ORDER BY records DESC LIMIT 12`},
 }
 
 func newDemoCmd(env *Env) *cobra.Command {
@@ -26,10 +30,11 @@ func newDemoCmd(env *Env) *cobra.Command {
 	var flags sandboxFlags
 	cmd := &cobra.Command{
 		Use:   "demo [--dir DIR] [--tickets N]",
-		Short: "Run deskport end to end against a built-in sandbox",
-		Long: `Starts the sandbox in-process on a free loopback port, writes a pipeline file for it into DIR,
-extracts the generated Zendesk account into DIR/demo.duckdb, and shows what was staged. Each run
-starts afresh.`,
+		Short: "Run a whole migration against the built-in sandbox",
+		Long: `Starts the sandbox in-process on a free loopback port (a generated Zendesk account and an Intercom
+workspace that validates phones, as many do), writes a pipeline file for it into DIR, runs extract,
+transform and load one after the other, and prints the report and why some records failed or were
+skipped. The staging file DIR/demo.duckdb stays for you to query. Each run starts afresh.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), env, dir, flags)
@@ -37,6 +42,8 @@ starts afresh.`,
 	}
 	cmd.Flags().StringVar(&dir, "dir", "deskport-demo", "folder for the demo's pipeline and staging files")
 	flags.register(cmd, 300)
+	cmd.Flags().Lookup("intercom-phone-validation").DefValue = "true"
+	cmd.Flags().Set("intercom-phone-validation", "true")
 	return cmd
 }
 
@@ -49,23 +56,33 @@ func runDemo(ctx context.Context, env *Env, dir string, flags sandboxFlags) erro
 	defer stop()
 	go serveUntilDone(srvCtx, ln, sandbox.New(flags.options()).Handler())
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(env.Stdout, "sandbox: a generated Zendesk account of %d tickets (seed %d) at %s/zendesk\n", flags.tickets, flags.seed, url)
+	fmt.Fprintf(env.Stdout, "sandbox: a generated Zendesk account of %d tickets (seed %d) at %s/zendesk,\n", flags.tickets, flags.seed, url)
+	fmt.Fprintf(env.Stdout, "         an empty Intercom workspace at %s/intercom\n", url)
 
 	file, err := writeDemoPipeline(dir, url)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "pipeline file: %s\n\n", file)
-	if err := RunEnvErr(ctx, []string{"extract", "-p", file}, env); err != nil {
+	fmt.Fprintf(env.Stdout, "pipeline file: %s\n", file)
+	for _, stage := range []string{"extract", "transform", "load"} {
+		fmt.Fprintf(env.Stdout, "\n$ deskport %s -p %s\n", stage, file)
+		if err := RunEnvErr(ctx, []string{stage, "-p", file}, env); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "\n$ deskport report -p %s\n", file)
+	if err := RunEnvErr(ctx, []string{"report", "-p", file}, env); err != nil {
 		return err
 	}
 	for _, q := range demoQueries {
-		fmt.Fprintf(env.Stdout, "\n%s:\n", q.title)
+		fmt.Fprintf(env.Stdout, "\n\n%s:\n", q.title)
 		if err := RunEnvErr(ctx, []string{"sql", "-p", file, q.sql}, env); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "\nQuery it yourself:\n  bin/deskport sql -p %s \"SELECT * FROM tickets LIMIT 10\"\n  bin/deskport status -p %s\n", file, file)
+	fmt.Fprintf(env.Stdout, "\n\nThe staging file is %s. Query it yourself:\n", filepath.Join(dir, "demo.duckdb"))
+	fmt.Fprintf(env.Stdout, "  bin/deskport sql -p %s \"SELECT * FROM id_map LIMIT 10\"\n", file)
+	fmt.Fprintf(env.Stdout, "  bin/deskport report -p %s --records --status failed\n", file)
 	return nil
 }
 
