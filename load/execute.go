@@ -19,9 +19,7 @@ func (r *runner) executeBatch(ctx context.Context, ops []plannedOp) ([]Event, er
 	}
 	attempts := make([]Event, 0, len(ops))
 	for _, op := range ops {
-		if !op.Interrupted {
-			attempts = append(attempts, eventFor(op.Op, EventAttempted))
-		}
+		attempts = append(attempts, eventFor(op.Op, EventAttempted))
 	}
 	// Written before any call: an op whose outcome is missing after a crash is known to need a
 	// look in the target before it is sent again.

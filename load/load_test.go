@@ -361,3 +361,24 @@ func TestLedgerAppendsMoreThanOneStatementOfEvents(t *testing.T) {
 		t.Errorf("%d events, %d distinct ids", n, distinct)
 	}
 }
+
+// An op that gave up after a lost response may exist in the target: its replay looks first.
+func TestReplayOfAFailureThatMayHaveBeenAppliedLooksFirst(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	f := newFake()
+	f.lose["ticket:10"] = 1
+	res, err := Run(context.Background(), db, Options{Target: f, Workspace: "ws1", MaxAttempts: 1, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outcomes(t, db)["ticket:10"]; got != "failed" || res.Failed == 0 {
+		t.Fatalf("ticket:10 %s after a lost response and one try", got)
+	}
+	replay := run(t, db, f, Selection{Failed: true})
+	if replay.Reconciled != 1 || replay.Failed != 0 {
+		t.Errorf("replay %+v: want ticket:10 found in the target, not created again", replay)
+	}
+	if len(f.created) != 8 {
+		t.Errorf("%d objects in the target", len(f.created))
+	}
+}

@@ -58,7 +58,8 @@ func (s Selection) where() (string, []any) {
 // plannedOp is an op with what the ledger knows of it.
 type plannedOp struct {
 	Op
-	// Interrupted: its last event is attempted, so an earlier run may have applied it.
+	// Interrupted: its last event is attempted, or a failure after which the call may have been
+	// applied (a lost response, a server error): an earlier run may have created it.
 	Interrupted bool
 	Resolved    Refs
 }
@@ -108,7 +109,9 @@ WITH refs AS (
 	GROUP BY r.op_id
 )
 SELECT p.op_id, p.seq, p.stage, p.kind, p.entity, p.source_id, p.batch_id, coalesce(p.chain, ''),
-	to_json(coalesce(p.refs, []))::VARCHAR, p.payload::VARCHAR, coalesce(s.event, ''), coalesce(r.ids, '[]')
+	to_json(coalesce(p.refs, []))::VARCHAR, p.payload::VARCHAR, coalesce(s.event, ''),
+	coalesce(s.event = 'failed' AND s.retryable AND s.code NOT IN ('dependency_missing', 'dependency_failed'), false),
+	coalesce(r.ids, '[]')
 FROM plan_ops p
 LEFT JOIN load_state s ON s.op_id = p.op_id
 LEFT JOIN resolved r ON r.op_id = p.op_id
@@ -150,12 +153,13 @@ func streamStage(ctx context.Context, db *sql.DB, stage int, sel Selection, emit
 func scanOp(rows *sql.Rows) (plannedOp, error) {
 	var op plannedOp
 	var refs, payload, state, resolved string
+	var mayBeApplied bool
 	if err := rows.Scan(&op.ID, &op.Seq, &op.Stage, &op.Kind, &op.Entity, &op.SourceID, &op.Batch,
-		&op.Chain, &refs, &payload, &state, &resolved); err != nil {
+		&op.Chain, &refs, &payload, &state, &mayBeApplied, &resolved); err != nil {
 		return op, err
 	}
 	op.Payload = json.RawMessage(payload)
-	op.Interrupted = state == EventAttempted
+	op.Interrupted = state == EventAttempted || mayBeApplied
 	if err := json.Unmarshal([]byte(refs), &op.Refs); err != nil {
 		return op, fmt.Errorf("op %s: refs: %w", op.ID, err)
 	}
