@@ -29,4 +29,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeTicketsPage -fuzztime 30s ./extract/zendesk
 
 clean:
-	rm -rf bin demo
+	rm -rf bin deskport-demo

@@ -34,6 +34,11 @@ func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transf
 		return nil, err
 	}
 	defer store.Close()
+	// The staging writer caps DuckDB's buffer pool for streaming extracts; the transform's joins,
+	// sorts and hashes work on whole tables, so they get room to work in.
+	if _, err := store.DB().ExecContext(ctx, "SET memory_limit = '"+transformMemoryLimit+"'"); err != nil {
+		return nil, fmt.Errorf("staging store %s: %w", p.Staging, err)
+	}
 	if !opts.Offline {
 		target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
 		if err != nil {
@@ -49,6 +54,10 @@ func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transf
 	}
 	return transform.Run(ctx, store.DB(), settings)
 }
+
+// transformMemoryLimit bounds DuckDB's memory during the transform; beyond it, DuckDB spills what
+// it can to disk.
+const transformMemoryLimit = "4GB"
 
 // targetOptions are the target block's options the transform reads, with what each means.
 var targetOptions = map[string]string{

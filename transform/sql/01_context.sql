@@ -1,5 +1,5 @@
 -- Helpers, the resolved settings and the scratch tables every later file appends to.
--- Everything here is TEMP: it lives on the transform's connection and is dropped by 99_finish.sql.
+-- Everything here is TEMP: it lives on the transform's connection and is dropped by 11_finish.sql.
 
 -- setting(k): a value of transform_settings, written by Run before this file. Config values reach
 -- the SQL only through this table, never pasted into the SQL text.
