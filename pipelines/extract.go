@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -87,7 +88,7 @@ func (p *Pipeline) newSource(opts ExtractOptions) (extract.Source, error) {
 	factory, ok := sources[p.Source.System]
 	if !ok {
 		return nil, fmt.Errorf("%s: source.system: no extractor for %q yet (available: %s)",
-			p.Path, p.Source.System, strings.Join(sourceSystems(), ", "))
+			p.Path, p.Source.System, strings.Join(slices.Sorted(maps.Keys(sources)), ", "))
 	}
 	creds, err := p.sourceCredentials(opts.Getenv)
 	if err != nil {
@@ -107,15 +108,6 @@ func (p *Pipeline) sourceCredentials(getenv func(string) string) (map[string]str
 		getenv = os.Getenv
 	}
 	return p.Source.Credentials(getenv)
-}
-
-func sourceSystems() []string {
-	names := make([]string, 0, len(sources))
-	for n := range sources {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // chooseEntities returns the run's entities: the command line's, which must be among the

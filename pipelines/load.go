@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -106,7 +107,7 @@ func (p *Pipeline) newTarget(getenv func(string) string, client *http.Client, co
 	factory, ok := targets[p.Target.System]
 	if !ok {
 		return nil, fmt.Errorf("%s: target.system: no loader for %q yet (available: %s)",
-			p.Path, p.Target.System, strings.Join(targetSystems(), ", "))
+			p.Path, p.Target.System, strings.Join(slices.Sorted(maps.Keys(targets)), ", "))
 	}
 	creds, err := p.targetCredentials(getenv)
 	if err != nil {
@@ -124,13 +125,4 @@ func (p *Pipeline) targetCredentials(getenv func(string) string) (map[string]str
 		getenv = os.Getenv
 	}
 	return p.Target.Credentials(getenv)
-}
-
-func targetSystems() []string {
-	names := make([]string, 0, len(targets))
-	for n := range targets {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }
