@@ -39,15 +39,14 @@ type TicketTypeAttribute struct{ TicketTypeID, ID, Name, DataType string }
 // waiting_on_customer or resolved.
 type TicketState struct{ ID, Category, InternalLabel string }
 
-// directoryTables are the target_* tables with their columns and the rows of each.
-func (d *Directory) tables() []struct {
+// table is one target_* table with its columns and rows.
+type table struct {
 	name, columns string
 	rows          [][]any
-} {
-	type table = struct {
-		name, columns string
-		rows          [][]any
-	}
+}
+
+// tables are the target_* tables d becomes.
+func (d *Directory) tables() []table {
 	w := d.Workspace
 	out := []table{{"target_workspace", "id VARCHAR, name VARCHAR, region VARCHAR, me_admin_id VARCHAR, me_email VARCHAR",
 		[][]any{{w.ID, w.Name, w.Region, w.MeAdminID, w.MeEmail}}}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -28,16 +29,11 @@ func (r *runner) executeBatch(ctx context.Context, ops []plannedOp) ([]Event, er
 	}
 	units := chains(ops)
 	results := make([][]Event, len(units))
-	done := make(chan struct{}, len(units))
+	var wg sync.WaitGroup
 	for i, unit := range units {
-		go func() {
-			results[i] = r.runChain(ctx, unit)
-			done <- struct{}{}
-		}()
+		wg.Go(func() { results[i] = r.runChain(ctx, unit) })
 	}
-	for range units {
-		<-done
-	}
+	wg.Wait()
 	var events []Event
 	for _, evs := range results {
 		events = append(events, evs...)

@@ -90,7 +90,7 @@ func (p *Pipeline) newSource(opts ExtractOptions) (extract.Source, error) {
 		return nil, fmt.Errorf("%s: source.system: no extractor for %q yet (available: %s)",
 			p.Path, p.Source.System, strings.Join(slices.Sorted(maps.Keys(sources)), ", "))
 	}
-	creds, err := p.sourceCredentials(opts.Getenv)
+	creds, err := p.Source.secrets(opts.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -100,14 +100,16 @@ func (p *Pipeline) newSource(opts ExtractOptions) (extract.Source, error) {
 	})
 }
 
-func (p *Pipeline) sourceCredentials(getenv func(string) string) (map[string]string, error) {
-	if p.Source.Sandbox {
-		return sandboxCredentials[p.Source.System], nil
+// secrets are the credentials a client of e is built with: the sandbox's published demo ones, or
+// those the environment variables named in the file hold (getenv nil: os.Getenv).
+func (e Endpoint) secrets(getenv func(string) string) (map[string]string, error) {
+	if e.Sandbox {
+		return sandboxCredentials[e.System], nil
 	}
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	return p.Source.Credentials(getenv)
+	return e.Credentials(getenv)
 }
 
 // chooseEntities returns the run's entities: the command line's, which must be among the

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -109,20 +108,10 @@ func (p *Pipeline) newTarget(getenv func(string) string, client *http.Client, co
 		return nil, fmt.Errorf("%s: target.system: no loader for %q yet (available: %s)",
 			p.Path, p.Target.System, strings.Join(slices.Sorted(maps.Keys(targets)), ", "))
 	}
-	creds, err := p.targetCredentials(getenv)
+	creds, err := p.Target.secrets(getenv)
 	if err != nil {
 		return nil, err
 	}
 	return factory(targetConfig{BaseURL: p.Target.BaseURL, Credentials: creds, Options: p.Target.Options,
 		HTTPClient: client, Concurrency: concurrency})
-}
-
-func (p *Pipeline) targetCredentials(getenv func(string) string) (map[string]string, error) {
-	if p.Target.Sandbox {
-		return sandboxCredentials[p.Target.System], nil
-	}
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	return p.Target.Credentials(getenv)
 }

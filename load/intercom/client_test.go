@@ -411,17 +411,17 @@ func TestDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Directory{
-		Workspace:   []Workspace{{ID: "ws123", Name: "Acme", Region: "US", MeAdminID: "991267459", MeEmail: "ciaran@example.com"}},
-		Admins:      []Admin{{ID: "99", Name: "Bot", Email: "bot@example.com"}, {ID: "991267466", Name: "Ciaran7", Email: "admin7@email.com"}},
-		Teams:       []Team{{ID: "3", Name: "Support"}, {ID: "12", Name: "Billing"}},
-		TicketTypes: []TicketType{{ID: "8", Name: "Bug", Category: "Back-office"}, {ID: "70", Name: "Question", Category: "Customer"}},
-		TicketTypeAttributes: []TicketTypeAttribute{
+	want := &load.Directory{
+		Workspace:   load.Workspace{ID: "ws123", Name: "Acme", Region: "US", MeAdminID: "991267459", MeEmail: "ciaran@example.com"},
+		Admins:      []load.Admin{{ID: "99", Name: "Bot", Email: "bot@example.com"}, {ID: "991267466", Name: "Ciaran7", Email: "admin7@email.com"}},
+		Teams:       []load.Team{{ID: "3", Name: "Support"}, {ID: "12", Name: "Billing"}},
+		TicketTypes: []load.TicketType{{ID: "8", Name: "Bug", Category: "Back-office"}, {ID: "70", Name: "Question", Category: "Customer"}},
+		TicketTypeAttributes: []load.TicketTypeAttribute{
 			{TicketTypeID: "8", ID: "100", Name: "_default_title_", DataType: "string"},
 			{TicketTypeID: "70", ID: "174", Name: "_default_title_", DataType: "string"},
 			{TicketTypeID: "70", ID: "175", Name: "_default_description_", DataType: "string"},
 		},
-		TicketStates: []TicketState{{ID: "8321", Category: "submitted", InternalLabel: "Submitted"}, {ID: "8324", Category: "resolved", InternalLabel: "Resolved"}},
+		TicketStates: []load.TicketState{{ID: "8321", Category: "submitted", InternalLabel: "Submitted"}, {ID: "8324", Category: "resolved", InternalLabel: "Resolved"}},
 	}
 	gotJSON, _ := json.MarshalIndent(d, "", " ")
 	wantJSON, _ := json.MarshalIndent(want, "", " ")

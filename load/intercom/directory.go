@@ -11,64 +11,8 @@ import (
 	"strings"
 
 	"github.com/deskport/deskport/internal/httpx"
+	"github.com/deskport/deskport/load"
 )
-
-// Directory is what the transform maps onto: the target_* tables of docs/load-plan.md, one slice
-// each, sorted by id so the same workspace gives the same rows. Workspace holds one row.
-type Directory struct {
-	Workspace            []Workspace           // target_workspace
-	Admins               []Admin               // target_admins
-	Teams                []Team                // target_teams
-	TicketTypes          []TicketType          // target_ticket_types
-	TicketTypeAttributes []TicketTypeAttribute // target_ticket_type_attributes
-	TicketStates         []TicketState         // target_ticket_states
-}
-
-// Workspace is the workspace the token reaches and the admin it acts as.
-type Workspace struct {
-	ID        string // app.id_code
-	Name      string
-	Region    string
-	MeAdminID string
-	MeEmail   string // lower-cased
-}
-
-// Admin is a teammate; email is lower-cased.
-type Admin struct {
-	ID    string
-	Name  string
-	Email string
-}
-
-// Team is an inbox team.
-type Team struct {
-	ID   string
-	Name string
-}
-
-// TicketType is a ticket type that is not archived (category Customer, Back-office or Tracker).
-type TicketType struct {
-	ID       string
-	Name     string
-	Category string
-}
-
-// TicketTypeAttribute is an attribute of a ticket type (_default_title_ and
-// _default_description_ included) that is not archived.
-type TicketTypeAttribute struct {
-	TicketTypeID string
-	ID           string
-	Name         string
-	DataType     string
-}
-
-// TicketState is a ticket state: category is submitted, in_progress, waiting_on_customer or
-// resolved.
-type TicketState struct {
-	ID            string
-	Category      string
-	InternalLabel string
-}
 
 // flexID reads an id Intercom (or the plan) gives as a string or as an integer.
 type flexID string
@@ -145,15 +89,15 @@ func (c *Client) me(ctx context.Context) (*meResponse, error) {
 
 // Directory reads the workspace, its admins, teams, ticket types with their attributes, and ticket
 // states: read-only calls the transform needs before it can write the plan.
-func (c *Client) Directory(ctx context.Context) (*Directory, error) {
+func (c *Client) Directory(ctx context.Context) (*load.Directory, error) {
 	me, err := c.me(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := &Directory{Workspace: []Workspace{{
+	d := &load.Directory{Workspace: load.Workspace{
 		ID: me.App.IDCode, Name: me.App.Name, Region: me.App.Region,
 		MeAdminID: string(me.ID), MeEmail: strings.ToLower(strings.TrimSpace(me.Email)),
-	}}}
+	}}
 
 	var admins struct {
 		Admins []struct {
@@ -166,7 +110,7 @@ func (c *Client) Directory(ctx context.Context) (*Directory, error) {
 		return nil, err
 	}
 	for _, a := range admins.Admins {
-		d.Admins = append(d.Admins, Admin{ID: string(a.ID), Name: a.Name, Email: strings.ToLower(strings.TrimSpace(a.Email))})
+		d.Admins = append(d.Admins, load.Admin{ID: string(a.ID), Name: a.Name, Email: strings.ToLower(strings.TrimSpace(a.Email))})
 	}
 
 	var teams struct {
@@ -179,7 +123,7 @@ func (c *Client) Directory(ctx context.Context) (*Directory, error) {
 		return nil, err
 	}
 	for _, t := range teams.Teams {
-		d.Teams = append(d.Teams, Team{ID: string(t.ID), Name: t.Name})
+		d.Teams = append(d.Teams, load.Team{ID: string(t.ID), Name: t.Name})
 	}
 
 	types, err := c.ticketTypes(ctx, "")
@@ -190,11 +134,11 @@ func (c *Client) Directory(ctx context.Context) (*Directory, error) {
 		if t.Archived {
 			continue
 		}
-		d.TicketTypes = append(d.TicketTypes, TicketType{ID: string(t.ID), Name: t.Name, Category: t.Category})
+		d.TicketTypes = append(d.TicketTypes, load.TicketType{ID: string(t.ID), Name: t.Name, Category: t.Category})
 		for _, a := range t.Attributes.Data {
 			if !a.Archived {
 				d.TicketTypeAttributes = append(d.TicketTypeAttributes,
-					TicketTypeAttribute{TicketTypeID: string(t.ID), ID: string(a.ID), Name: a.Name, DataType: a.DataType})
+					load.TicketTypeAttribute{TicketTypeID: string(t.ID), ID: string(a.ID), Name: a.Name, DataType: a.DataType})
 			}
 		}
 	}
@@ -210,9 +154,9 @@ func (c *Client) Directory(ctx context.Context) (*Directory, error) {
 		return nil, err
 	}
 	for _, s := range states.Data {
-		d.TicketStates = append(d.TicketStates, TicketState{ID: string(s.ID), Category: s.Category, InternalLabel: s.InternalLabel})
+		d.TicketStates = append(d.TicketStates, load.TicketState{ID: string(s.ID), Category: s.Category, InternalLabel: s.InternalLabel})
 	}
-	d.sort()
+	sortDirectory(d)
 	return d, nil
 }
 
@@ -225,18 +169,19 @@ func (c *Client) ticketTypes(ctx context.Context, op string) ([]ticketTypeJSON, 
 	return list.Data, err
 }
 
-// sort orders every table by id (numerically when ids are numbers).
-func (d *Directory) sort() {
-	slices.SortFunc(d.Admins, func(a, b Admin) int { return compareIDs(a.ID, b.ID) })
-	slices.SortFunc(d.Teams, func(a, b Team) int { return compareIDs(a.ID, b.ID) })
-	slices.SortFunc(d.TicketTypes, func(a, b TicketType) int { return compareIDs(a.ID, b.ID) })
-	slices.SortFunc(d.TicketTypeAttributes, func(a, b TicketTypeAttribute) int {
+// sortDirectory orders every table by id (numerically when ids are numbers), so the same
+// workspace gives the same rows.
+func sortDirectory(d *load.Directory) {
+	slices.SortFunc(d.Admins, func(a, b load.Admin) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(d.Teams, func(a, b load.Team) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(d.TicketTypes, func(a, b load.TicketType) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(d.TicketTypeAttributes, func(a, b load.TicketTypeAttribute) int {
 		if c := compareIDs(a.TicketTypeID, b.TicketTypeID); c != 0 {
 			return c
 		}
 		return compareIDs(a.ID, b.ID)
 	})
-	slices.SortFunc(d.TicketStates, func(a, b TicketState) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(d.TicketStates, func(a, b load.TicketState) int { return compareIDs(a.ID, b.ID) })
 }
 
 // compareIDs orders numeric ids by value, before any other id, and other ids as strings.

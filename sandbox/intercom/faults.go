@@ -1,10 +1,10 @@
 package intercom
 
 import (
-	"math/rand/v2"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/deskport/deskport/sandbox/internal/faults"
 )
 
 // Faults are injected into API requests; rates are fractions in [0, 1].
@@ -28,47 +28,15 @@ const (
 const maxHold = 30 * time.Second
 
 // faultState holds the current faults and the seeded RNG that decides them.
-type faultState struct {
-	mu  sync.Mutex
-	cfg Faults
-	rng *rand.Rand
-}
+type faultState = faults.State[Faults]
 
-func newFaultState(f Faults, seed int64) *faultState {
-	return &faultState{cfg: f, rng: rand.New(rand.NewPCG(uint64(seed), 0x1c0de))}
-}
-
-func (s *faultState) get() Faults {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg
-}
-
-func (s *faultState) set(f Faults) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cfg = f
-}
-
-// roll reports whether a fault of the given rate happens now. Rates 0 and 1
-// do not draw, so they never shift the sequence of the other faults.
-func (s *faultState) roll(rate float64) bool {
-	switch {
-	case rate <= 0:
-		return false
-	case rate >= 1:
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rng.Float64() < rate
-}
+func newFaultState(f Faults, seed int64) *faultState { return faults.New(f, seed, 0x1c0de) }
 
 // SetFaults replaces the injected faults; safe while serving.
-func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 
 // Faults returns the injected faults.
-func (s *Server) Faults() Faults { return s.faults.get() }
+func (s *Server) Faults() Faults { return s.faults.Get() }
 
 // latencyState is the latency added to every request.
 type latencyState struct{ d atomic.Int64 }

@@ -100,7 +100,7 @@ func (s *Server) serve(w *recorder, r *http.Request, pattern string) {
 // admit spends budget, or answers 429 (a storm or a spent window).
 func (s *Server) admit(w http.ResponseWriter) bool {
 	now := s.opts.Now()
-	if s.faults.roll(s.faults.get().ThrottleRate) {
+	if s.faults.Roll(s.faults.Get().ThrottleRate) {
 		s.stats.fault(FaultThrottle)
 		s.tooMany(w, s.limits.exhausted(now))
 		return false
@@ -171,17 +171,17 @@ func resetBody(r *http.Request, body []byte) {
 
 // dispatch injects server-side faults, then runs the endpoint.
 func (s *Server) dispatch(w *recorder, r *http.Request, pattern string) {
-	f := s.faults.get()
+	f := s.faults.Get()
 	switch {
-	case s.faults.roll(f.ErrorRate):
+	case s.faults.Roll(f.ErrorRate):
 		s.stats.fault(FaultError)
 		s.writeError(w, newError(http.StatusInternalServerError, "server_error", "Something went wrong (injected)"))
-	case s.faults.roll(f.TimeoutRate):
+	case s.faults.Roll(f.TimeoutRate):
 		s.stats.fault(FaultTimeout)
 		if sleep(r.Context(), maxHold) {
 			s.writeError(w, newError(http.StatusGatewayTimeout, "request_timeout", "The request timed out (injected)"))
 		}
-	case s.writes[pattern] && s.faults.roll(f.DropAfterWriteRate):
+	case s.writes[pattern] && s.faults.Roll(f.DropAfterWriteRate):
 		s.stats.fault(FaultDropAfterWrite)
 		s.serveRoute(&recorder{ResponseWriter: discard{}}, r)
 		s.stats.dropped()

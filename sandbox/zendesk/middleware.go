@@ -21,11 +21,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pattern = r.Method + " (unmatched)"
 	}
 	s.stats.request(pattern)
-	f := s.faults.get()
+	f := s.faults.Get()
 	if !sleep(r.Context(), f.Latency) {
 		return
 	}
-	if s.faults.roll(f.ResetRate) {
+	if s.faults.Roll(f.ResetRate) {
 		s.stats.fault("resets")
 		resetConnection(w)
 		return
@@ -50,7 +50,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route, f Fa
 		writeJSON(w, r, http.StatusUnauthorized, map[string]string{"error": "Couldn't authenticate you"})
 		return
 	}
-	if s.faults.roll(f.ThrottleRate) {
+	if s.faults.Roll(f.ThrottleRate) {
 		s.stats.rateLimited()
 		s.stats.fault("throttles")
 		w.Header().Set("Retry-After", "1")
@@ -66,11 +66,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route, f Fa
 			"Number of allowed API requests per minute exceeded")
 		return
 	}
-	if s.faults.roll(f.ErrorRate) {
+	if s.faults.Roll(f.ErrorRate) {
 		s.serverError(w)
 		return
 	}
-	if s.faults.roll(f.MalformedPages) {
+	if s.faults.Roll(f.MalformedPages) {
 		s.stats.fault("malformed")
 		r = r.WithContext(context.WithValue(r.Context(), malformedKey{}, true))
 	}
@@ -80,7 +80,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route, f Fa
 // serverError answers 500 or 503 (alternately, from the fault RNG).
 func (s *Server) serverError(w http.ResponseWriter) {
 	s.stats.fault("errors")
-	if s.faults.roll(0.5) {
+	if s.faults.Roll(0.5) {
 		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "Service temporarily unavailable (injected)")
 		return
 	}
