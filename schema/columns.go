@@ -190,7 +190,7 @@ var Tables = []Table{
 
 // TableOf returns the description of entity e.
 func TableOf(e Entity) (Table, bool) {
-	for _, t := range Tables {
+	for _, t := range AllTables() {
 		if t.Entity == e {
 			return t, true
 		}

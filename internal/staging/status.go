@@ -62,7 +62,7 @@ type EntityCount struct {
 // Counts returns the per-entity counts of the canonical tables.
 func (s *Store) Counts(ctx context.Context) ([]EntityCount, error) {
 	var out []EntityCount
-	for _, t := range schema.Tables {
+	for _, t := range schema.AllTables() {
 		c := EntityCount{Entity: t.Entity}
 		var latest sql.NullTime
 		q := fmt.Sprintf(`SELECT (SELECT count(*) FROM %q), count(*), max(updated_at),
