@@ -60,6 +60,9 @@ func (s *Server) muxFor(r *http.Request) (*http.ServeMux, string) {
 // latency, authentication, rate limit (and 429 storms), the version
 // header, strict validation, injected errors, then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveOAuth(w, r) {
+		return
+	}
 	_, pattern := s.muxFor(r)
 	route := pattern
 	if route == "" {
@@ -236,10 +239,11 @@ func writeRaw(w http.ResponseWriter, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// authorized accepts "Bearer <token>" only, as Intercom does.
+// authorized accepts "Bearer <token>" only, as Intercom does: the
+// workspace's token or one the OAuth flow issued.
 func (s *Server) authorized(r *http.Request) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) == 1
+	return ok && (subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) == 1 || s.oauth.issued(tok))
 }
 
 // sleep waits d or until the client gives up; false means it gave up.

@@ -16,8 +16,9 @@
 //
 // Not simulated: the Help Center (articles, collections), the company
 // scroll API, notes, segments, contact merge/archive, messages, events,
-// visitors, data attribute updates, OAuth: they answer 404 (in strict
-// mode with a message saying they are not simulated).
+// visitors, data attribute updates: they answer 404 (in strict mode with a
+// message saying they are not simulated). The OAuth authorization-code
+// flow is simulated (oauth.go): tokens it issues work as bearer tokens.
 package intercom
 
 import (
@@ -180,6 +181,8 @@ type Server struct {
 
 	mu sync.Mutex // guards st: every endpoint runs under it
 	st *state
+
+	oauth *oauthState // the authorization-code flow's codes and tokens
 }
 
 // New returns a simulator of an empty workspace.
@@ -210,6 +213,7 @@ func (s *Server) register() {
 	s.registerTicketTypes()
 	s.registerTickets()
 	s.registerDataAttributes()
+	s.registerOAuth()
 }
 
 // WorkspaceID is app.id_code of GET /me.
