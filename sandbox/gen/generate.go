@@ -11,6 +11,7 @@ type Options struct {
 	Agents        int // default 10 + Tickets/200 (the first two are admins)
 	Groups        int // default 5-12, chosen by the seed
 	Organizations int // default max(5, Tickets/20)
+	Articles      int // knowledge base articles; 0: no Guide
 }
 
 // withDefaults fills the zero sizes.
@@ -50,6 +51,7 @@ func Generate(opts Options) *Account {
 	for i := 0; i < opts.Tickets; i++ {
 		a.Tickets = append(a.Tickets, tg.ticket())
 	}
+	a.Guide = genGuide(opts.Seed, opts.Articles, guideAuthors(a.Users))
 	a.ids = ids
 	a.reindex()
 	return a
@@ -126,4 +128,15 @@ func (c *Counts) addTicket(t *Ticket) {
 			}
 		}
 	}
+}
+
+// guideAuthors are the agents and admins, who write the knowledge base.
+func guideAuthors(users []User) []int64 {
+	var out []int64
+	for _, u := range users {
+		if u.Role != RoleEndUser {
+			out = append(out, u.ID)
+		}
+	}
+	return out
 }

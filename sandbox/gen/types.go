@@ -50,6 +50,7 @@ type Account struct {
 	Groups        []Group
 	TicketFields  []TicketField
 	Tickets       []Ticket
+	Guide         Guide // the knowledge base; empty unless Options.Articles is set
 
 	mu      sync.RWMutex
 	version uint64

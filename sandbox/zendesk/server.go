@@ -132,6 +132,7 @@ func (s *Server) register() {
 	s.handle("GET /api/v2/groups.json", route{}, s.listGroups)
 	s.handle("GET /api/v2/ticket_fields.json", route{}, s.listTicketFields)
 	s.handle("GET /attachments/token/{token}/{$}", route{public: true}, s.attachment)
+	s.registerGuide()
 }
 
 func (s *Server) handle(pattern string, rt route, h http.HandlerFunc) {
