@@ -340,25 +340,54 @@ func TestReportTotalsFollowTheLedger(t *testing.T) {
 	}
 }
 
-func TestLedgerAppendsMoreThanOneStatementOfEvents(t *testing.T) {
+// A batch's events land together or not at all, and every field keeps its value or NULL.
+func TestLedgerAppendIsAtomicAndKeepsEveryField(t *testing.T) {
 	db := newPlanDB(t, testPlan)
 	l, err := openLedger(context.Background(), db, RunInfo{Command: "load"}, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := make([]Event, 2*appendChunk+7)
+	events := make([]Event, 450)
 	for i := range events {
-		events[i] = Event{OpID: fmt.Sprintf("op:%d", i), Event: EventAttempted}
+		events[i] = Event{OpID: fmt.Sprintf("op:%d", i), Kind: "contact", Entity: "contacts", Event: EventAttempted}
 	}
+	events[7] = Event{OpID: "op:7", Event: EventFailed, Status: 409, Code: "conflict", Message: "exists", Retryable: true}
+	events[8] = Event{OpID: "op:8", Event: EventLoaded, TargetID: "t8"}
+	// An event id the ledger will hand out, taken already: the append must fail whole.
+	if _, err := db.Exec(`INSERT INTO load_events VALUES (?, 'other', 'x', 'k', 'e', 's', 'b', 'attempted',
+		NULL, NULL, NULL, NULL, false, now())`, l.next+300); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(context.Background(), events); err == nil || !strings.Contains(err.Error(), "op:0") {
+		t.Fatalf("append over a taken id: %v, want an error naming the first op", err)
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM load_events WHERE run_id = ?`, l.RunID()).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d events of a failed append landed", n)
+	}
+	db.Exec(`DELETE FROM load_events WHERE run_id = 'other'`)
 	for range 2 {
 		if err := l.Append(context.Background(), events); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var n, distinct int
+	var distinct int
 	db.QueryRow(`SELECT count(*), count(DISTINCT event_id) FROM load_events`).Scan(&n, &distinct)
 	if n != 2*len(events) || distinct != n {
 		t.Errorf("%d events, %d distinct ids", n, distinct)
+	}
+	var status sql.NullInt64
+	var code, message, target sql.NullString
+	var retryable bool
+	db.QueryRow(`SELECT status, code, message, retryable, target_id FROM load_events WHERE op_id = 'op:7' LIMIT 1`).
+		Scan(&status, &code, &message, &retryable, &target)
+	if status.Int64 != 409 || code.String != "conflict" || message.String != "exists" || !retryable || target.Valid {
+		t.Errorf("failed event read back as %v %v %v %v %v", status, code, message, retryable, target)
+	}
+	db.QueryRow(`SELECT status, code, target_id FROM load_events WHERE op_id = 'op:8' LIMIT 1`).Scan(&status, &code, &target)
+	if status.Valid || code.Valid || target.String != "t8" {
+		t.Errorf("loaded event read back as %v %v %v", status, code, target)
 	}
 }
 
