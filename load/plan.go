@@ -17,6 +17,10 @@ type Selection struct {
 	Batch    string
 	Entity   string // with SourceID: one record (entity or kind, e.g. tickets or ticket)
 	SourceID string
+	// Sample is a demo migration of this many records; Only lists its ops (a JSON array of op
+	// ids, see SampleOps). Ops of the sample already loaded are not selected again.
+	Sample int
+	Only   string
 }
 
 // ParseRecord reads ENTITY:SOURCE_ID.
@@ -37,6 +41,8 @@ func (s Selection) String() string {
 		return "batch:" + s.Batch
 	case s.Entity != "":
 		return "record:" + s.Entity + ":" + s.SourceID
+	case s.Only != "":
+		return fmt.Sprintf("sample:%d", s.Sample)
 	}
 	return "all"
 }
@@ -51,8 +57,12 @@ func (s Selection) where() (string, []any) {
 	case s.Entity != "":
 		return `(p.entity = ? OR p.kind = ?) AND p.source_id = ? AND coalesce(s.event, '') NOT IN ('loaded')`,
 			[]any{s.Entity, s.Entity, s.SourceID}
+	case s.Only != "":
+		return `p.op_id IN (SELECT unnest(from_json(?::JSON, '["VARCHAR"]'))) AND coalesce(s.event, '') IN ('', 'attempted', 'deleted')`,
+			[]any{s.Only}
 	}
-	return `coalesce(s.event, '') IN ('', 'attempted')`, nil
+	// A rolled-back op (deleted) is created again, like one never loaded.
+	return `coalesce(s.event, '') IN ('', 'attempted', 'deleted')`, nil
 }
 
 // plannedOp is an op with what the ledger knows of it.

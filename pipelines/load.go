@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -69,12 +70,17 @@ func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, 
 	if err != nil {
 		return nil, err
 	}
-	return load.Run(ctx, store.DB(), load.Options{
+	rates := recordRates(target)
+	res, err := load.Run(ctx, store.DB(), load.Options{
 		Target: target, System: p.Target.System, Workspace: workspace, Files: files,
 		Selection: opts.Selection, Command: opts.Command, Concurrency: opts.Concurrency,
 		Progress: opts.Progress, Logger: opts.Logger, MaxAttempts: opts.MaxAttempts,
 		AttemptTimeout: opts.AttemptTimeout, Backoff: opts.Backoff,
 	})
+	if res != nil {
+		err = errors.Join(err, load.WriteRateLog(ctx, store.DB(), res.RunID, rates))
+	}
+	return res, err
 }
 
 // fileStore keeps downloaded attachments in <staging file>.files, fetched through the source's

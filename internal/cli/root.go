@@ -79,6 +79,7 @@ func newRoot(env *Env) *cobra.Command {
 		newLoadCmd(env),
 		newReplayCmd(env),
 		newReportCmd(env),
+		newRollbackCmd(env),
 		newSQLCmd(env),
 		newStatusCmd(env),
 		newDemoCmd(env),

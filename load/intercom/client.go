@@ -98,6 +98,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		return fmt.Errorf("intercom: %s: no answer from %s: %w", cl.where(), httpx.RedactURL(c.base), c.redactErr(unwrapURLError(err)))
 	}
 	defer resp.Body.Close()
+	c.observeRate(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return c.apiError(cl, resp)
 	}

@@ -71,6 +71,7 @@ type Client struct {
 	http    *http.Client
 	pacer   *httpx.Pacer
 	counter *httpx.Counter
+	rate    *load.RateLog // nil: not recorded
 }
 
 var _ load.Target = (*Client)(nil)

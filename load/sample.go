@@ -1,0 +1,142 @@
+package load
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// SampleSeedKinds are the kinds a demo migration samples N records of: a ticket or conversation
+// (or, where the plan has them, an article) with everything it needs and everything hanging off it.
+var SampleSeedKinds = []string{"ticket", "conversation", "article"}
+
+// attachedKinds hang off the op their first ref names: they join a sample when that op does
+// (a ticket's replies, state, tags and updates; a contact's company memberships and tags; a
+// ticket type's attributes; an article's translations).
+var attachedKinds = map[string]bool{
+	"part": true, "ticket_state": true, "tagging": true, "contact_company": true,
+	"ticket_attribute": true, "ticket_update": true, "contact_update": true, "article_translation": true,
+}
+
+// sampleOp is what choosing a sample needs of an op.
+type sampleOp struct {
+	id, kind, sourceID string
+	refs               []string
+}
+
+// SampleOps chooses a demo migration: per seed kind, the n records whose source ids hash lowest
+// (so the same demo comes out every time and it is spread over the account, not its oldest
+// corner), closed over what they refer to and what hangs off them. It returns the op ids as a
+// JSON array for Selection.Only, and how many ops that is.
+func SampleOps(ctx context.Context, db *sql.DB, n int) (string, int, error) {
+	if n <= 0 {
+		return "", 0, fmt.Errorf("sample: want a positive number of records, got %d", n)
+	}
+	ops, err := readSampleOps(ctx, db)
+	if err != nil {
+		return "", 0, err
+	}
+	chosen := closeSample(ops, sampleSeeds(ops, n))
+	ids := make([]string, 0, len(chosen))
+	for _, op := range ops {
+		if chosen[op.id] {
+			ids = append(ids, op.id)
+		}
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return "", 0, err
+	}
+	return string(b), len(ids), nil
+}
+
+func readSampleOps(ctx context.Context, db *sql.DB) ([]sampleOp, error) {
+	if _, err := planHash(ctx, db); err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT op_id, kind, source_id, to_json(refs)::VARCHAR FROM plan_ops ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("sample: reading plan_ops: %w", err)
+	}
+	defer rows.Close()
+	var out []sampleOp
+	for rows.Next() {
+		var op sampleOp
+		var refs string
+		if err := rows.Scan(&op.id, &op.kind, &op.sourceID, &refs); err != nil {
+			return nil, fmt.Errorf("sample: reading plan_ops: %w", err)
+		}
+		if err := json.Unmarshal([]byte(refs), &op.refs); err != nil {
+			return nil, fmt.Errorf("sample: op %s: refs: %w", op.id, err)
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}
+
+// sampleSeeds picks, per seed kind, the n ops whose source id hashes lowest.
+func sampleSeeds(ops []sampleOp, n int) []string {
+	byKind := map[string][]sampleOp{}
+	for _, op := range ops {
+		if slices.Contains(SampleSeedKinds, op.kind) {
+			byKind[op.kind] = append(byKind[op.kind], op)
+		}
+	}
+	var seeds []string
+	for _, kind := range SampleSeedKinds {
+		list := byKind[kind]
+		slices.SortFunc(list, func(a, b sampleOp) int {
+			return strings.Compare(sampleKey(a.sourceID), sampleKey(b.sourceID))
+		})
+		for _, op := range list[:min(n, len(list))] {
+			seeds = append(seeds, op.id)
+		}
+	}
+	return seeds
+}
+
+// sampleKey orders records by a hash of their source id, then the id itself.
+func sampleKey(sourceID string) string {
+	sum := sha256.Sum256([]byte(sourceID))
+	return fmt.Sprintf("%x\x00%s", sum[:8], sourceID)
+}
+
+// closeSample adds to the seeds what they refer to and what hangs off them, until nothing more
+// joins.
+func closeSample(ops []sampleOp, seeds []string) map[string]bool {
+	byID := make(map[string]*sampleOp, len(ops))
+	for i := range ops {
+		byID[ops[i].id] = &ops[i]
+	}
+	chosen := map[string]bool{}
+	queue := append([]string(nil), seeds...)
+	add := func(id string) {
+		if _, ok := byID[id]; ok && !chosen[id] {
+			chosen[id] = true
+			queue = append(queue, id)
+		}
+	}
+	for changed := true; changed; {
+		for len(queue) > 0 {
+			id := queue[0]
+			queue = queue[1:]
+			chosen[id] = true
+			for _, ref := range byID[id].refs {
+				add(ref)
+			}
+		}
+		changed = false
+		for i := range ops {
+			op := &ops[i]
+			if !chosen[op.id] && attachedKinds[op.kind] && len(op.refs) > 0 && chosen[op.refs[0]] {
+				add(op.id)
+				changed = true
+			}
+		}
+	}
+	return chosen
+}

@@ -1,0 +1,47 @@
+package pipelines
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/deskport/deskport/internal/staging"
+	"github.com/deskport/deskport/load"
+)
+
+// RollbackOptions are the rollback command's choices on top of the pipeline file.
+type RollbackOptions struct {
+	RunID      string
+	Getenv     func(string) string
+	HTTPClient *http.Client
+}
+
+// Rollback deletes from the target what one run of the ledger created, where the target's API
+// can, and records each deletion in the ledger.
+func Rollback(ctx context.Context, p *Pipeline, opts RollbackOptions) (*load.RollbackResult, error) {
+	target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
+	if err != nil {
+		return nil, err
+	}
+	workspace, err := p.targetWorkspace()
+	if err != nil {
+		return nil, err
+	}
+	store, err := staging.Open(ctx, p.Staging)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return load.Rollback(ctx, store.DB(), load.RollbackOptions{Target: target, System: p.Target.System,
+		Workspace: workspace, RunID: opts.RunID})
+}
+
+// recordRates makes a target that can record its rate-limit headers do so; nil when it cannot.
+func recordRates(target targetClient) *load.RateLog {
+	r, ok := target.(interface{ SetRateLog(*load.RateLog) })
+	if !ok {
+		return nil
+	}
+	log := load.NewRateLog(nil)
+	r.SetRateLog(log)
+	return log
+}
