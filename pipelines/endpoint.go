@@ -65,8 +65,9 @@ func checkURL(s, like string) string {
 	return ""
 }
 
-// credentials reads the endpoint's credentials block: either the word sandbox, or a map from
-// <name>_env to the name of the environment variable holding that credential. The file never
+// credentials reads the endpoint's credentials block: the word sandbox, {oauth: WORKSPACE_ID}
+// (a token stored by deskport auth), or a map from <name>_env to the name of the environment
+// variable holding that credential. The file never
 // holds a secret, so no value found here is ever repeated in a message.
 func (p *parser) credentials(ep *Endpoint, f map[string]entry, at *yaml.Node, sys *sysInfo) {
 	field := ep.origin.role + ".credentials"
@@ -83,6 +84,10 @@ func (p *parser) credentials(ep *Endpoint, f map[string]entry, at *yaml.Node, sy
 	}
 	if v := deref(e.value); v.Kind == yaml.ScalarNode {
 		p.sandbox(ep, v, field, sys)
+		return
+	}
+	if hasOAuthKey(e.value) {
+		p.oauthCredentials(ep, e, field, sys)
 		return
 	}
 	p.credentialEnvs(ep, e, field, sys)

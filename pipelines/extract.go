@@ -100,14 +100,18 @@ func (p *Pipeline) newSource(opts ExtractOptions) (extract.Source, error) {
 	})
 }
 
-// secrets are the credentials a client of e is built with: the sandbox's published demo ones, or
-// those the environment variables named in the file hold (getenv nil: os.Getenv).
+// secrets are the credentials a client of e is built with: the sandbox's published demo ones, the
+// token deskport auth stored, or those the environment variables named in the file hold (getenv
+// nil: os.Getenv).
 func (e Endpoint) secrets(getenv func(string) string) (map[string]string, error) {
 	if e.Sandbox {
 		return sandboxCredentials[e.System], nil
 	}
 	if getenv == nil {
 		getenv = os.Getenv
+	}
+	if e.OAuthWorkspace != "" {
+		return e.storedSecrets(getenv)
 	}
 	return e.Credentials(getenv)
 }

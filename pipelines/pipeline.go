@@ -48,6 +48,9 @@ type Endpoint struct {
 	// Sandbox is set by "credentials: sandbox": the built-in sandbox's published demo credentials
 	// are used and CredentialEnv is empty.
 	Sandbox bool
+	// OAuthWorkspace is set by "credentials: {oauth: WORKSPACE_ID}": the token deskport auth
+	// stored for that workspace is used and CredentialEnv is empty.
+	OAuthWorkspace string
 	// Options are the system's own settings, given as strings; the system's package reads them.
 	Options map[string]string
 	// Line is the line of the endpoint's block (source: or target:) in the file.

@@ -25,6 +25,10 @@ const (
 	SandboxWorkspace = "sandbox1"
 )
 
+// oauthSystems can be connected with deskport auth; their pipeline files may say
+// "credentials: {oauth: WORKSPACE_ID}".
+var oauthSystems = map[string]bool{"intercom": true}
+
 var sandboxCredentials = map[string]map[string]string{
 	"zendesk":  {"email": SandboxEmail, "token": SandboxToken},
 	"intercom": {"token": SandboxIntercomToken},

@@ -83,6 +83,7 @@ func newRoot(env *Env) *cobra.Command {
 		newSQLCmd(env),
 		newStatusCmd(env),
 		newDemoCmd(env),
+		newAuthCmd(env),
 	)
 	return root
 }
