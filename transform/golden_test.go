@@ -92,6 +92,7 @@ func renderPlan(t *testing.T, db *sql.DB) string {
 		{"transform_mapping (kind source_id source_name target_id matched)", `
 			SELECT kind, source_id, source_name, target_id, CAST(matched AS TEXT) FROM transform_mapping`},
 		{"transform_notes (entity source_id note)", `SELECT * FROM transform_notes`},
+		{"plan_notes (entity source_id code note)", `SELECT * FROM plan_notes`},
 		{"plan_meta", `SELECT * FROM plan_meta WHERE key NOT LIKE '%_hash'`},
 	}
 	var b strings.Builder

@@ -25,9 +25,12 @@ var inputTables = []hashedTable{
 	{"tickets", "source_id, r"}, {"deleted_tickets", byRow}, {"comments", "source_id, r"},
 	{"contacts", "source_id, r"}, {"companies", "source_id, r"}, {"agents", "source_id, r"},
 	{"groups", "source_id, r"}, {"attachments", "source_id, r"}, {"ticket_fields", "source_id, r"},
-	{"transform_settings", byRow},
+	{"transform_settings", byRow}, {"transform_phones", byRow},
+	{"transform_map_agents", byRow}, {"transform_map_groups", byRow}, {"transform_map_statuses", byRow},
+	{"transform_map_properties", byRow}, {"transform_map_values", byRow}, {"transform_map_fields", byRow},
 	{"target_workspace", byRow}, {"target_admins", byRow}, {"target_teams", byRow},
 	{"target_ticket_types", byRow}, {"target_ticket_type_attributes", byRow}, {"target_ticket_states", byRow},
+	{"target_data_attributes", byRow},
 }
 
 // planTables are every table the transform writes, except plan_meta (which holds the hashes).
@@ -37,7 +40,8 @@ var planTables = []hashedTable{
 	{"plan_contacts", "op_id"}, {"plan_contact_companies", "op_id"}, {"plan_tags", "op_id"},
 	{"plan_tickets", "op_id"}, {"plan_parts", "op_id"}, {"plan_attachments", "op_id, source_id"},
 	{"plan_ticket_states", "op_id"}, {"plan_taggings", "op_id"},
-	{"transform_mapping", byRow}, {"transform_notes", byRow},
+	{"plan_data_attributes", "op_id"},
+	{"transform_mapping", byRow}, {"transform_notes", byRow}, {"plan_notes", byRow},
 }
 
 // hashTables returns the hex sha256 of the tables' names and rows, each row as DuckDB's JSON

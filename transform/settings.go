@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Ticket modes: what a source ticket becomes in Intercom.
@@ -30,6 +31,24 @@ type Settings struct {
 	// AllowedAttachmentTypes are the extensions the target accepts: DefaultAllowedTypes plus
 	// these (the ones the user allowed in the target's settings).
 	AllowedAttachmentTypes []string
+
+	// Options and data policies (docs/load-plan.md, plan_notes). DefaultSettings turns on Tag,
+	// OriginallyBy and ValidatePhones; their zero values mean off.
+	SkipAttachments    bool      // no attachment is sent: each is skipped (attachment_skipped)
+	SkipInlineImages   bool      // <img> tags are taken out of comment bodies (inline_image_removed)
+	MaxAttachmentBytes int64     // larger attachments are skipped; 0: Intercom's 100 MB
+	Tag                string    // added to every migrated ticket; empty: none
+	DateRangeBy        string    // "created" (default) or "updated": which timestamp DateFrom/DateTo bound
+	DateFrom, DateTo   time.Time // tickets outside [DateFrom, DateTo) are skipped; zero: unbounded
+	KeepSourceIDs      bool      // ticket attributes "Source ID" and "Source updated at" keep what Intercom cannot hold
+	OriginallyBy       bool      // replies by unmatched agents start with "Originally by NAME"
+	ValidatePhones     bool      // phones normalised to E.164; invalid ones go to source_phone
+	PhoneRegion        string    // region of phones written without a country code (ISO 3166, "US")
+	// Unassigned is what tickets without an assignee get: "leave" (default), "team:NAME" or
+	// "admin:EMAIL".
+	Unassigned string
+	// Mapping is the pipeline file's mapping section, written as transform_map_* tables.
+	Mapping Mapping
 }
 
 // DefaultAllowedTypes are the extensions an Intercom workspace accepts before anyone changes its
@@ -39,9 +58,12 @@ var DefaultAllowedTypes = []string{"gif", "jpeg", "jpg", "mov", "mp4", "pdf", "p
 // DefaultBlockedTypes are the extensions Intercom always refuses.
 var DefaultBlockedTypes = []string{"exe", "sys", "scr", "shb", "wsf"}
 
+// DefaultMaxAttachmentBytes is Intercom's limit for one file.
+const DefaultMaxAttachmentBytes = 100 << 20
+
 // DefaultSettings returns the settings a pipeline gets when it says nothing.
 func DefaultSettings() Settings {
-	return Settings{SkipNotifications: true}.WithDefaults()
+	return Settings{SkipNotifications: true, Tag: "migrated", OriginallyBy: true, ValidatePhones: true}.WithDefaults()
 }
 
 // WithDefaults fills the fields left empty (zero) with their defaults, and normalises the blocked
@@ -59,6 +81,17 @@ func (s Settings) WithDefaults() Settings {
 	if s.BatchSize <= 0 {
 		s.BatchSize = 100
 	}
+	if s.MaxAttachmentBytes <= 0 {
+		s.MaxAttachmentBytes = DefaultMaxAttachmentBytes
+	}
+	if s.DateRangeBy == "" {
+		s.DateRangeBy = "created"
+	}
+	if s.Unassigned == "" {
+		s.Unassigned = "leave"
+	}
+	s.PhoneRegion = strings.ToUpper(strings.TrimSpace(s.PhoneRegion))
+	s.Tag = strings.TrimSpace(s.Tag)
 	blocked := s.BlockedAttachmentTypes
 	if blocked == nil {
 		blocked = DefaultBlockedTypes
@@ -96,6 +129,7 @@ func (s Settings) Validate() error {
 	if s.BatchSize <= 0 {
 		errs = append(errs, fmt.Errorf("batch size %d: must be positive", s.BatchSize))
 	}
+	errs = append(errs, s.validatePolicies()...)
 	return errors.Join(errs...)
 }
 
@@ -114,5 +148,17 @@ func (s Settings) rows() [][2]string {
 		{"batch_size", strconv.Itoa(s.BatchSize)},
 		{"blocked_attachment_types", string(blocked)},
 		{"allowed_attachment_types", string(allowed)},
+		{"skip_attachments", strconv.FormatBool(s.SkipAttachments)},
+		{"skip_inline_images", strconv.FormatBool(s.SkipInlineImages)},
+		{"max_attachment_bytes", strconv.FormatInt(s.MaxAttachmentBytes, 10)},
+		{"tag", s.Tag},
+		{"date_range_by", s.DateRangeBy},
+		{"date_from", timeSetting(s.DateFrom)},
+		{"date_to", timeSetting(s.DateTo)},
+		{"keep_source_ids", strconv.FormatBool(s.KeepSourceIDs)},
+		{"originally_by", strconv.FormatBool(s.OriginallyBy)},
+		{"validate_phones", strconv.FormatBool(s.ValidatePhones)},
+		{"phone_region", s.PhoneRegion},
+		{"unassigned", s.Unassigned},
 	}
 }

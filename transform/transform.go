@@ -38,6 +38,12 @@ func Run(ctx context.Context, db *sql.DB, s Settings) (*Result, error) {
 	if err := writeSettings(ctx, tx, s); err != nil {
 		return nil, err
 	}
+	if err := writeMapping(ctx, tx, s.Mapping); err != nil {
+		return nil, err
+	}
+	if err := writePhones(ctx, tx, s); err != nil {
+		return nil, err
+	}
 	if err := runFiles(ctx, tx); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func basicStore(t *testing.T) *sql.DB {
@@ -20,7 +21,9 @@ func TestSettingsDefaults(t *testing.T) {
 	got := DefaultSettings()
 	want := Settings{TicketMode: "ticket", TicketType: "Support ticket", TicketTypeCategory: "Customer",
 		SkipNotifications: true, BatchSize: 100, BlockedAttachmentTypes: []string{"exe", "scr", "shb", "sys", "wsf"},
-		AllowedAttachmentTypes: []string{"dng", "gif", "heic", "jpeg", "jpg", "mov", "mp3", "mp4", "oga", "ogg", "pdf", "png", "txt"}}
+		AllowedAttachmentTypes: []string{"dng", "gif", "heic", "jpeg", "jpg", "mov", "mp3", "mp4", "oga", "ogg", "pdf", "png", "txt"},
+		MaxAttachmentBytes:     100 << 20, Tag: "migrated", DateRangeBy: "created", OriginallyBy: true, ValidatePhones: true,
+		Unassigned: "leave"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultSettings() = %+v, want %+v", got, want)
 	}
@@ -43,6 +46,11 @@ func TestSettingsValidate(t *testing.T) {
 		{"conversation", Settings{TicketMode: "conversation"}.WithDefaults(), nil},
 		{"everything wrong", Settings{TicketMode: "tickets", TicketType: " ", TicketTypeCategory: "Bugs", BatchSize: -1},
 			[]string{`ticket mode "tickets"`, `category "Bugs"`, "ticket type: must not be blank", "batch size -1"}},
+		{"policies wrong", Settings{DateRangeBy: "closed", PhoneRegion: "XX", Unassigned: "team:",
+			DateFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), DateTo: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}.WithDefaults(),
+			[]string{`date range by "closed"`, "from 2025-01-01 00:00:00 is not before", `phone region "XX"`, `unassigned "team:"`}},
+		{"admin without email", Settings{Unassigned: "admin:bob"}.WithDefaults(), []string{`unassigned "admin:bob"`}},
+		{"good policies", Settings{Unassigned: "team:Support", PhoneRegion: "gb"}.WithDefaults(), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

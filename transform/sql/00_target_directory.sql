@@ -8,3 +8,6 @@ CREATE TABLE IF NOT EXISTS target_teams (id TEXT, name TEXT);
 CREATE TABLE IF NOT EXISTS target_ticket_types (id TEXT, name TEXT, category TEXT);
 CREATE TABLE IF NOT EXISTS target_ticket_type_attributes (ticket_type_id TEXT, id TEXT, name TEXT, data_type TEXT);
 CREATE TABLE IF NOT EXISTS target_ticket_states (id TEXT, category TEXT, internal_label TEXT);
+-- Contact and company data attributes (custom ones and the built-in names), so the plan creates
+-- only those the workspace lacks (source_phone, mapped fields with create: true).
+CREATE TABLE IF NOT EXISTS target_data_attributes (model TEXT, name TEXT, data_type TEXT);

@@ -50,7 +50,25 @@ SELECT
     CAST(setting('skip_notifications') AS BOOLEAN) AS skip_notifications,
     CAST(setting('batch_size') AS BIGINT) AS batch_size,
     from_json(setting('blocked_attachment_types'), '["VARCHAR"]') AS blocked_types,
-    from_json(setting('allowed_attachment_types'), '["VARCHAR"]') AS allowed_types;
+    from_json(setting('allowed_attachment_types'), '["VARCHAR"]') AS allowed_types,
+    -- Options and data policies (each outcome is a plan_notes row with a code).
+    CAST(setting('skip_attachments') AS BOOLEAN) AS skip_attachments,
+    CAST(setting('skip_inline_images') AS BOOLEAN) AS skip_inline_images,
+    CAST(setting('max_attachment_bytes') AS BIGINT) AS max_attachment_bytes,
+    nullif(setting('tag'), '') AS tag,
+    setting('date_range_by') AS date_range_by,
+    CAST(nullif(setting('date_from'), '') AS TIMESTAMP) AS date_from,
+    CAST(nullif(setting('date_to'), '') AS TIMESTAMP) AS date_to,
+    CAST(setting('keep_source_ids') AS BOOLEAN) AS keep_source_ids,
+    CAST(setting('originally_by') AS BOOLEAN) AS originally_by,
+    CAST(setting('validate_phones') AS BOOLEAN) AS validate_phones,
+    setting('unassigned') AS unassigned,
+    CASE WHEN starts_with(setting('unassigned'), 'team:') THEN
+        (SELECT min_by(id, id_key(id)) FROM target_teams WHERE name_key(name) = name_key(setting('unassigned')[6:]))
+    END AS unassigned_team_id,
+    CASE WHEN starts_with(setting('unassigned'), 'admin:') THEN
+        (SELECT min_by(id, id_key(id)) FROM target_admins WHERE name_key(email) = name_key(setting('unassigned')[7:]))
+    END AS unassigned_admin_id;
 
 -- Refuse to plan with defaults that do not exist in the target: every unmatched agent, tagging and
 -- close would otherwise carry an admin the target rejects. error() aborts the transaction.
@@ -61,6 +79,10 @@ SELECT CASE
         error('default admin ' || default_admin_email || ' is not an admin of the target workspace (target_admins)')
     WHEN coalesce(default_team_name, '') <> '' AND default_team_id IS NULL THEN
         error('default team ' || default_team_name || ' is not a team of the target workspace (target_teams)')
+    WHEN starts_with(unassigned, 'team:') AND unassigned_team_id IS NULL THEN
+        error('options.assignment.unassigned: ' || unassigned || ': no team of that name in the target workspace (target_teams)')
+    WHEN starts_with(unassigned, 'admin:') AND unassigned_admin_id IS NULL THEN
+        error('options.assignment.unassigned: ' || unassigned || ': no admin with that email in the target workspace (target_admins)')
     END
 FROM t_context;
 
@@ -69,5 +91,9 @@ FROM t_context;
 -- can be counted per kind of note.
 CREATE OR REPLACE TEMP TABLE t_skips (entity TEXT, source_id TEXT, reason TEXT);
 CREATE OR REPLACE TEMP TABLE t_notes (entity TEXT, source_id TEXT, note TEXT);
+-- Every outcome of an option or a data policy, per record, with a stable code the preflight and
+-- the report count by (becomes plan_notes; docs/load-plan.md lists the codes). A policy that
+-- skips a record writes a t_skips row too.
+CREATE OR REPLACE TEMP TABLE t_policy (entity TEXT, source_id TEXT, code TEXT, note TEXT);
 -- How source agents, groups, statuses, the ticket type and fields map onto the target.
 CREATE OR REPLACE TEMP TABLE t_mapping (kind TEXT, source_id TEXT, source_name TEXT, target_id TEXT, matched BOOLEAN);

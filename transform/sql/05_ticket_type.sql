@@ -27,11 +27,53 @@ SELECT t.source_id AS ticket_id, j.key AS field_id, j.value AS value
 FROM t_tickets t, json_each(t.custom_fields) j
 WHERE j.type <> 'NULL' AND j.value::VARCHAR NOT IN ('""', 'false', '[]');
 
+-- mapping.fields entries for ticket fields, by title or id: a new attribute name, left out, or
+-- a default for tickets that leave the field empty.
+CREATE OR REPLACE TEMP TABLE t_field_map AS
+SELECT f.source_id, min(nullif(trim(m.attribute), '')) AS attribute, bool_or(m.skip) AS skip,
+    min(nullif(m.default_value, '')) AS default_value
+FROM ticket_fields f JOIN transform_map_fields m
+    ON m.model = 'ticket' AND (name_key(m.source) = name_key(f.title) OR m.source = f.source_id)
+GROUP BY f.source_id;
+
+CREATE OR REPLACE TEMP TABLE t_field_defaults AS
+SELECT t.source_id AS ticket_id, m.source_id AS field_id, m.default_value
+FROM t_tickets t CROSS JOIN t_field_map m CROSS JOIN t_context c
+WHERE c.ticket_mode = 'ticket' AND m.default_value IS NOT NULL AND NOT m.skip
+  AND NOT EXISTS (SELECT 1 FROM t_field_values v WHERE v.ticket_id = t.source_id AND v.field_id = m.source_id);
+
+INSERT INTO t_policy
+SELECT 'tickets', ticket_id, 'field_default', 'field ' || field_id || ' was empty: default from mapping.fields'
+FROM t_field_defaults;
+INSERT INTO t_field_values SELECT ticket_id, field_id, to_json(default_value) FROM t_field_defaults;
+
+-- Ticket properties Intercom has no field for (priority, type, channel), kept in the attribute
+-- mapping.priorities/types/channels names, with the values renamed as mapped; and, with
+-- keep_source_ids, the source id and updated_at (Intercom keeps created_at, not updated_at).
+-- Their field ids start with ~ so they never meet a source field's id.
+INSERT INTO t_field_values
+WITH props AS (
+    SELECT source_id, 'priority' AS property, priority AS value FROM t_tickets
+    UNION ALL SELECT source_id, 'type', type FROM t_tickets
+    UNION ALL SELECT source_id, 'channel', channel FROM t_tickets
+)
+SELECT p.source_id, '~' || p.property,
+    to_json(coalesce((SELECT min(v.target) FROM transform_map_values v
+                      WHERE v.property = p.property AND name_key(v.source) = name_key(p.value)), p.value))
+FROM props p JOIN transform_map_properties mp ON mp.property = p.property
+WHERE coalesce(trim(p.value), '') <> ''
+UNION ALL
+SELECT t.source_id, '~source_id', to_json(t.source_id)
+FROM t_tickets t CROSS JOIN t_context c WHERE c.keep_source_ids
+UNION ALL
+SELECT t.source_id, '~source_updated_at', to_json(strftime(t.updated_at, '%Y-%m-%dT%H:%M:%S'))
+FROM t_tickets t CROSS JOIN t_context c WHERE c.keep_source_ids AND t.updated_at IS NOT NULL;
+
 -- The fields in use, with the Intercom data type each maps to. A title shared by two fields can
 -- name only one attribute: the lowest id keeps it.
 CREATE OR REPLACE TEMP TABLE t_fields AS
 WITH used AS (
-    SELECT f.source_id, f.title, f.type, f.active,
+    SELECT f.source_id, coalesce(m.attribute, f.title) AS title, f.type, f.active, coalesce(m.skip, false) AS skip,
         from_json(coalesce(f.options, '[]'), '[{"name":"VARCHAR","value":"VARCHAR"}]') AS options,
         CASE
             WHEN f.type IN ('text', 'textarea', 'regexp') THEN 'string'
@@ -41,10 +83,19 @@ WITH used AS (
             WHEN f.type = 'date' THEN 'datetime'
             WHEN f.type IN ('tagger', 'dropdown', 'multiselect') THEN 'list'
         END AS data_type
-    FROM ticket_fields f
+    FROM ticket_fields f LEFT JOIN t_field_map m ON m.source_id = f.source_id
     WHERE f.source_id IN (SELECT field_id FROM t_field_values)
+    UNION ALL
+    SELECT v.field_id, v.title, v.type, true, false, []::STRUCT(name VARCHAR, value VARCHAR)[], v.data_type
+    FROM (
+        SELECT '~' || property AS field_id, attribute AS title, 'text' AS type, 'string' AS data_type
+        FROM transform_map_properties
+        UNION ALL SELECT '~source_id', 'Source ID', 'text', 'string'
+        UNION ALL SELECT '~source_updated_at', 'Source updated at', 'date', 'datetime'
+    ) v
+    WHERE v.field_id IN (SELECT field_id FROM t_field_values)
 ), eligible AS (
-    SELECT *, active AND data_type IS NOT NULL AND coalesce(trim(title), '') <> '' AS ok FROM used
+    SELECT *, active AND NOT skip AND data_type IS NOT NULL AND coalesce(trim(title), '') <> '' AS ok FROM used
 )
 SELECT *,
     CASE WHEN ok THEN row_number() OVER (PARTITION BY ok, name_key(title) ORDER BY id_key(source_id)) END AS title_rank
@@ -54,6 +105,7 @@ INSERT INTO t_skips
 SELECT 'ticket_attributes', f.source_id,
     CASE
         WHEN c.ticket_mode <> 'ticket' THEN 'conversation mode: ticket field values are not migrated'
+        WHEN f.skip THEN 'left out by mapping.fields'
         WHEN NOT f.active THEN 'field is inactive at the source: its values are not migrated'
         WHEN f.data_type IS NULL THEN 'field type ' || coalesce(f.type, '(none)') || ' has no Intercom equivalent'
         WHEN coalesce(trim(f.title), '') = '' THEN 'field has no title'
@@ -63,7 +115,8 @@ FROM t_fields f CROSS JOIN t_context c
 WHERE c.ticket_mode <> 'ticket' OR NOT f.ok OR f.title_rank > 1
 UNION ALL
 SELECT DISTINCT 'ticket_attributes', v.field_id, 'field not in staging: its values are not migrated'
-FROM t_field_values v WHERE NOT EXISTS (SELECT 1 FROM ticket_fields f WHERE f.source_id = v.field_id);
+FROM t_field_values v
+WHERE NOT starts_with(v.field_id, '~') AND NOT EXISTS (SELECT 1 FROM ticket_fields f WHERE f.source_id = v.field_id);
 
 -- The attributes tickets fill: an attribute of the existing type with the same name, or a new one.
 -- A list without options cannot hold a value: it becomes a string.

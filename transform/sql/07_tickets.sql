@@ -16,9 +16,11 @@ SELECT
     END AS body,
     -- The custom field values, by attribute name (ticket mode).
     CASE WHEN c.ticket_mode = 'ticket' THEN coalesce(v.attrs, '{}') END AS custom_attributes,
-    -- Unassigned stays unassigned; an agent without an admin goes to the default admin, a group
-    -- without a team to the default team (or none).
-    am.admin_id AS admin_assignee_id, gm.team_id AS team_assignee_id,
+    -- An agent without an admin goes to the default admin, a group without a team to the default
+    -- team (or none). A ticket without an assignee follows options.assignment.unassigned: left
+    -- unassigned, or given to the team or admin it names.
+    coalesce(am.admin_id, CASE WHEN t.assignee_id IS NULL THEN c.unassigned_admin_id END) AS admin_assignee_id,
+    coalesce(gm.team_id, CASE WHEN t.assignee_id IS NULL THEN c.unassigned_team_id END) AS team_assignee_id,
     c.skip_notifications,
     t.requester_id, t.assignee_id, t.group_id, t.organization_id, t.status
 FROM t_tickets t CROSS JOIN t_context c
@@ -32,3 +34,9 @@ ORDER BY id_key(t.source_id);
 INSERT INTO t_notes
 SELECT 'tickets', source_id, 'organization not in staging: ticket has no company'
 FROM plan_tickets WHERE organization_id IS NOT NULL AND company_ref IS NULL;
+
+INSERT INTO t_policy
+SELECT 'tickets', t.source_id, 'ticket_unassigned',
+    CASE WHEN c.unassigned = 'leave' THEN 'no assignee: left unassigned (options.assignment.unassigned)'
+        ELSE 'no assignee: assigned to ' || c.unassigned || ' (options.assignment.unassigned)' END
+FROM plan_tickets t CROSS JOIN t_context c WHERE t.assignee_id IS NULL;

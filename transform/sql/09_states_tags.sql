@@ -12,10 +12,23 @@ SELECT * FROM (VALUES
 CREATE OR REPLACE TEMP TABLE t_states AS
 SELECT category, min_by(id, id_key(id)) AS id FROM target_ticket_states GROUP BY category;
 
+-- mapping.statuses names a state by its label (a custom state) or its category; it wins over the
+-- default above.
+CREATE OR REPLACE TEMP TABLE t_status_override AS
+SELECT m.source AS status,
+    coalesce(min_by(ts.category, id_key(ts.id)) FILTER (WHERE name_key(ts.internal_label) = name_key(m.state)),
+             min(ts.category) FILTER (WHERE ts.category = lower(trim(m.state))), lower(trim(m.state))) AS category,
+    coalesce(min_by(ts.id, id_key(ts.id)) FILTER (WHERE name_key(ts.internal_label) = name_key(m.state)),
+             min_by(ts.id, id_key(ts.id)) FILTER (WHERE ts.category = lower(trim(m.state)))) AS state_id
+FROM transform_map_statuses m LEFT JOIN target_ticket_states ts ON true
+GROUP BY m.source, m.state;
+
 CREATE OR REPLACE TEMP TABLE t_ticket_status AS
-SELECT t.source_id, t.op_id, t.kind, t.status, m.category, s.id AS state_id
+SELECT t.source_id, t.op_id, t.kind, t.status, coalesce(o.category, m.category) AS category,
+    CASE WHEN o.status IS NOT NULL THEN o.state_id ELSE s.id END AS state_id
 FROM plan_tickets t
 LEFT JOIN t_status_map m ON m.status = t.status
+LEFT JOIN t_status_override o ON name_key(o.status) = name_key(t.status)
 LEFT JOIN t_states s ON s.category = m.category;
 
 INSERT INTO t_mapping
@@ -37,7 +50,8 @@ SELECT 'ticket_state:' || s.source_id AS op_id, s.source_id, s.kind AS parent, s
     s.status, s.category,
     CASE WHEN s.kind = 'ticket' THEN s.state_id END AS ticket_state_id,
     CASE WHEN s.kind = 'conversation' THEN c.default_admin_id END AS admin_id,
-    CASE WHEN s.kind = 'conversation' THEN true END AS close
+    CASE WHEN s.kind = 'conversation' THEN true END AS close,
+    CASE WHEN s.kind = 'ticket' THEN c.skip_notifications END AS skip_notifications
 FROM t_ticket_status s CROSS JOIN t_context c
 WHERE (s.kind = 'ticket' AND s.category <> 'submitted' AND s.state_id IS NOT NULL)
    OR (s.kind = 'conversation' AND s.category = 'resolved')
@@ -49,7 +63,11 @@ CREATE OR REPLACE TEMP TABLE t_ticket_tags AS
 SELECT DISTINCT p.source_id AS ticket_id, p.op_id AS parent_ref, p.kind AS parent,
     name_key(u.tag) AS tag_key, trim(u.tag) AS tag
 FROM plan_tickets p JOIN t_tickets t ON t.source_id = p.source_id, unnest(t.tags) AS u(tag)
-WHERE coalesce(trim(u.tag), '') <> '';
+WHERE coalesce(trim(u.tag), '') <> ''
+UNION
+-- options.tag marks every migrated ticket, so they can be found (and told apart) in Intercom.
+SELECT p.source_id, p.op_id, p.kind, name_key(c.tag), trim(c.tag)
+FROM plan_tickets p CROSS JOIN t_context c WHERE c.tag IS NOT NULL;
 
 CREATE OR REPLACE TABLE plan_tags AS
 SELECT 'tag:' || tag_key AS op_id, tag_key AS source_id, min(tag) AS name

@@ -15,16 +15,22 @@ SELECT op_id, 2, 'ticket_attribute', 'ticket_attributes', source_id, '',
 FROM plan_ticket_attributes
 
 UNION ALL
+SELECT op_id, 2, 'data_attribute', 'data_attributes', source_id, '',
+    payload(json_object('model', model, 'name', name, 'data_type', data_type, 'description', description)),
+    [], [source_id]
+FROM plan_data_attributes
+
+UNION ALL
 SELECT op_id, 3, 'company', 'companies', source_id, '',
     payload(json_object('company_id', company_id, 'name', name, 'remote_created_at', remote_created_at,
-        'custom_attributes', '{}'::JSON)),
+        'custom_attributes', custom_attributes)),
     [], [id_key(source_id)]
 FROM plan_companies
 
 UNION ALL
 SELECT op_id, 4, 'contact', 'contacts', source_id, '',
     payload(json_object('role', role, 'external_id', external_id, 'email', email, 'phone', phone, 'name', name,
-        'signed_up_at', signed_up_at, 'custom_attributes', '{}'::JSON)),
+        'signed_up_at', signed_up_at, 'custom_attributes', custom_attributes)),
     [], [id_key(source_id)]
 FROM plan_contacts
 
@@ -66,7 +72,7 @@ FROM plan_parts
 UNION ALL
 SELECT op_id, 8, 'ticket_state', 'ticket_states', source_id, '',
     payload(json_object('parent', parent, 'parent_ref', parent_ref, 'ticket_state_id', ticket_state_id,
-        'admin_id', admin_id, 'close', close)),
+        'admin_id', admin_id, 'close', close, 'skip_notifications', skip_notifications)),
     [parent_ref], [id_key(source_id)]
 FROM plan_ticket_states
 
