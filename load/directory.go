@@ -18,6 +18,7 @@ type Directory struct {
 	TicketTypes          []TicketType
 	TicketTypeAttributes []TicketTypeAttribute
 	TicketStates         []TicketState
+	DataAttributes       []DataAttribute
 }
 
 // Workspace identifies the target account and the admin the credentials act as.
@@ -38,6 +39,9 @@ type TicketTypeAttribute struct{ TicketTypeID, ID, Name, DataType string }
 // TicketState is one state tickets can be in; Category is submitted, in_progress,
 // waiting_on_customer or resolved.
 type TicketState struct{ ID, Category, InternalLabel string }
+
+// DataAttribute is a contact or company attribute (built in or custom) records can fill.
+type DataAttribute struct{ Model, Name, DataType string }
 
 // table is one target_* table with its columns and rows.
 type table struct {
@@ -73,6 +77,11 @@ func (d *Directory) tables() []table {
 	t = table{name: "target_ticket_states", columns: "id VARCHAR, category VARCHAR, internal_label VARCHAR"}
 	for _, x := range d.TicketStates {
 		t.rows = append(t.rows, []any{x.ID, x.Category, x.InternalLabel})
+	}
+	out = append(out, t)
+	t = table{name: "target_data_attributes", columns: "model VARCHAR, name VARCHAR, data_type VARCHAR"}
+	for _, x := range d.DataAttributes {
+		t.rows = append(t.rows, []any{x.Model, x.Name, x.DataType})
 	}
 	return append(out, t)
 }

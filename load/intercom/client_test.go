@@ -55,8 +55,8 @@ func TestHeadersOnEveryRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := f.requests()
-	if len(reqs) != 11 {
-		t.Errorf("%d requests, want 11", len(reqs))
+	if len(reqs) != 12 {
+		t.Errorf("%d requests, want 12", len(reqs))
 	}
 	for _, r := range reqs {
 		if r.Header.Get("Intercom-Version") != "2.15" {
@@ -422,6 +422,9 @@ func TestDirectory(t *testing.T) {
 			{TicketTypeID: "70", ID: "175", Name: "_default_description_", DataType: "string"},
 		},
 		TicketStates: []load.TicketState{{ID: "8321", Category: "submitted", InternalLabel: "Submitted"}, {ID: "8324", Category: "resolved", InternalLabel: "Resolved"}},
+		// Conversation attributes and archived ones are left out.
+		DataAttributes: []load.DataAttribute{{Model: "contact", Name: "phone", DataType: "string"},
+			{Model: "contact", Name: "source_phone", DataType: "string"}},
 	}
 	gotJSON, _ := json.MarshalIndent(d, "", " ")
 	wantJSON, _ := json.MarshalIndent(want, "", " ")

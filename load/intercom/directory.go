@@ -156,6 +156,9 @@ func (c *Client) Directory(ctx context.Context) (*load.Directory, error) {
 	for _, s := range states.Data {
 		d.TicketStates = append(d.TicketStates, load.TicketState{ID: string(s.ID), Category: s.Category, InternalLabel: s.InternalLabel})
 	}
+	if err := c.directoryDataAttributes(ctx, d); err != nil {
+		return nil, err
+	}
 	sortDirectory(d)
 	return d, nil
 }
@@ -182,6 +185,9 @@ func sortDirectory(d *load.Directory) {
 		return compareIDs(a.ID, b.ID)
 	})
 	slices.SortFunc(d.TicketStates, func(a, b load.TicketState) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(d.DataAttributes, func(a, b load.DataAttribute) int {
+		return strings.Compare(a.Model+"\x00"+a.Name, b.Model+"\x00"+b.Name)
+	})
 }
 
 // compareIDs orders numeric ids by value, before any other id, and other ids as strings.

@@ -66,6 +66,8 @@ func (c *Client) Execute(ctx context.Context, op load.Op, refs load.Refs, files 
 		return x.ticketState(ctx)
 	case kindTagging:
 		return x.tagging(ctx)
+	case kindDataAttribute:
+		return x.dataAttribute(ctx)
 	}
 	return "", &load.OpError{Code: "unsupported_kind", Message: fmt.Sprintf("op %s: kind %q is not one Intercom loads", op.ID, op.Kind)}
 }

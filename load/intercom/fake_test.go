@@ -198,6 +198,13 @@ func defaultRoutes() map[string]http.HandlerFunc {
 		"POST /tickets/{id}/tags":        answer(map[string]any{"type": "tag", "id": "81"}),
 		"POST /conversations/{id}/tags":  answer(map[string]any{"type": "tag", "id": "81"}),
 		"POST /contacts/{id}/tags":       answer(map[string]any{"type": "tag", "id": "81"}),
+		"POST /data_attributes": answer(map[string]any{"type": "data_attribute", "id": 13001, "model": "contact",
+			"name": "source_phone", "data_type": "string"}),
+		"GET /data_attributes": answer(map[string]any{"type": "list", "data": []any{
+			map[string]any{"type": "data_attribute", "id": 12002, "model": "contact", "name": "phone", "data_type": "string"},
+			map[string]any{"type": "data_attribute", "id": 13001, "model": "contact", "name": "source_phone", "data_type": "string", "custom": true},
+			map[string]any{"type": "data_attribute", "id": 13002, "model": "conversation", "name": "Topic", "data_type": "string", "custom": true},
+			map[string]any{"type": "data_attribute", "id": 13003, "model": "company", "name": "Old", "data_type": "string", "archived": true}}}),
 	}
 }
 

@@ -22,6 +22,7 @@ const maxSearchPages = 20
 //   - company: GET /companies?company_id=…;
 //   - tag, ticket_type: listed, matched by name (case-insensitive);
 //   - ticket_attribute: the ticket type's attributes, matched by name;
+//   - data_attribute: the model's data attributes, matched by name (case-insensitive);
 //   - ticket: POST /tickets/search for the contact's tickets created at the plan's created_at,
 //     matched by title;
 //   - conversation: POST /conversations/search for the contact's conversations created at the
@@ -58,6 +59,8 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 		id, err = x.findConversation(ctx)
 	case kindPart:
 		id, err = x.findPart(ctx)
+	case kindDataAttribute:
+		id, err = x.findDataAttribute(ctx)
 	case kindContactCompany, kindTagging, kindTicketState:
 		return "", false, nil
 	default:

@@ -34,6 +34,16 @@ func TestReconcile(t *testing.T) {
 		wantBody  string   // a substring of the last request's body
 	}{
 		{
+			name: "data attribute found by name", op: op("data_attribute:contact:Source_Phone", "data_attribute",
+				`{"model":"contact","name":"Source_Phone","data_type":"string"}`),
+			wantID: "13001", wantPaths: []string{"GET /data_attributes?model=contact"},
+		},
+		{
+			name: "data attribute not there", op: op("data_attribute:company:Tier", "data_attribute",
+				`{"model":"company","name":"Tier","data_type":"string"}`),
+			wantPaths: []string{"GET /data_attributes?model=company"},
+		},
+		{
 			name: "contact found by external_id", op: contactOp,
 			routes: map[string]http.HandlerFunc{"GET /contacts/find_by_external_id/{external_id}": answer(map[string]any{"id": "c1", "external_id": "zd-1"})},
 			wantID: "c1", wantPaths: []string{"GET /contacts/find_by_external_id/zd-1"},
