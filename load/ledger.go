@@ -35,15 +35,23 @@ func eventFor(op Op, event string) Event {
 }
 
 // Ledger appends events to the staging store. One process owns a staging file, so event ids are
-// handed out here; every Append is one transaction, so a batch's events land together or not at
-// all.
+// handed out here. A batch's events land together or not at all: every Append's events are in one
+// transaction, which may also hold other Appends made at the same time (group commit).
 type Ledger struct {
 	db    *sql.DB
 	runID string
 	now   func() time.Time
 
-	mu   sync.Mutex
-	next int64
+	mu      sync.Mutex
+	queue   []*appendRequest // Appends waiting for the writer
+	writing bool             // an Append is writing the queue
+	next    int64            // the next event id; only the writer touches it
+}
+
+// appendRequest is one Append waiting for its commit.
+type appendRequest struct {
+	events []Event
+	done   chan error
 }
 
 // RunInfo describes a run in load_runs.
@@ -81,20 +89,51 @@ const ledgerCheckpointThreshold = "1GB"
 // RunID names the run the ledger appends for.
 func (l *Ledger) RunID() string { return l.runID }
 
-// Append writes events in one transaction. It does not take the caller's cancellation: outcomes of
-// calls already made must reach the ledger even while the run is being interrupted.
+// Append writes events in one transaction and returns once they are durable. It does not take the
+// caller's cancellation: outcomes of calls already made must reach the ledger even while the run is
+// being interrupted.
 //
-// The rows go through DuckDB's appender inside an explicit transaction: a multi-row INSERT with
-// bound parameters costs DuckDB a parse, bind and plan per statement, which made the ledger the
-// load's busiest part; the appender copies the rows straight into the table, and the transaction
-// still makes a batch's events land together or not at all.
+// Every commit costs DuckDB a write-ahead log flush, whatever its size, and the load's batches
+// finish at the same moments, so Appends that arrive while another is committing wait and are
+// committed together by it: fewer, larger transactions, each Append's events still contiguous and
+// all-or-nothing.
 func (l *Ledger) Append(ctx context.Context, events []Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx)
+	req := &appendRequest{events: events, done: make(chan error, 1)}
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.queue = append(l.queue, req)
+	if l.writing {
+		l.mu.Unlock()
+		return <-req.done
+	}
+	l.writing = true
+	for len(l.queue) > 0 {
+		group := l.queue
+		l.queue = nil
+		l.mu.Unlock()
+		err := l.commit(context.WithoutCancel(ctx), group)
+		for _, r := range group {
+			r.done <- err
+		}
+		l.mu.Lock()
+	}
+	l.writing = false
+	l.mu.Unlock()
+	return <-req.done
+}
+
+// commit writes a group of Appends in one transaction.
+//
+// The rows go through DuckDB's appender: a multi-row INSERT with bound parameters costs DuckDB a
+// parse, bind and plan per statement, which made the ledger the load's busiest part; the appender
+// copies the rows straight into the table.
+func (l *Ledger) commit(ctx context.Context, group []*appendRequest) error {
+	var events []Event
+	for _, r := range group {
+		events = append(events, r.events...)
+	}
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger: %w", err)

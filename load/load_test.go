@@ -411,3 +411,53 @@ func TestReplayOfAFailureThatMayHaveBeenAppliedLooksFirst(t *testing.T) {
 		t.Errorf("%d objects in the target", len(f.created))
 	}
 }
+
+// Appends made at the same time may share a transaction, but each keeps its events together, in
+// order, with ids no other Append was given.
+func TestLedgerConcurrentAppendsStayWholeAndInOrder(t *testing.T) {
+	db := newPlanDB(t, testPlan)
+	l, err := openLedger(context.Background(), db, RunInfo{Command: "load"}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const appends, size = 40, 25
+	var wg sync.WaitGroup
+	for a := range appends {
+		wg.Go(func() {
+			events := make([]Event, size)
+			for i := range events {
+				events[i] = Event{OpID: fmt.Sprintf("op:%d:%d", a, i), Batch: fmt.Sprint(a), Event: EventAttempted}
+			}
+			if err := l.Append(context.Background(), events); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	rows, err := db.Query(`SELECT batch_id, min(event_id), max(event_id), count(*) FROM load_events GROUP BY batch_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	seen := 0
+	for rows.Next() {
+		var batch string
+		var lo, hi, n int64
+		if err := rows.Scan(&batch, &lo, &hi, &n); err != nil {
+			t.Fatal(err)
+		}
+		if n != size || hi-lo+1 != size {
+			t.Errorf("append %s: %d events over ids %d..%d, want %d contiguous", batch, n, lo, hi, size)
+		}
+		var first, last string
+		db.QueryRow(`SELECT op_id FROM load_events WHERE event_id = ?`, lo).Scan(&first)
+		db.QueryRow(`SELECT op_id FROM load_events WHERE event_id = ?`, hi).Scan(&last)
+		if first != "op:"+batch+":0" || last != fmt.Sprintf("op:%s:%d", batch, size-1) {
+			t.Errorf("append %s runs from %s to %s", batch, first, last)
+		}
+		seen++
+	}
+	if seen != appends {
+		t.Errorf("%d appends in the ledger, want %d", seen, appends)
+	}
+}
