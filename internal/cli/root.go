@@ -76,6 +76,7 @@ func newRoot(env *Env) *cobra.Command {
 		newInitCmd(env),
 		newExtractCmd(env),
 		newTransformCmd(env),
+		newMapCmd(env),
 		newLoadCmd(env),
 		newReplayCmd(env),
 		newReportCmd(env),
@@ -84,6 +85,7 @@ func newRoot(env *Env) *cobra.Command {
 		newStatusCmd(env),
 		newDemoCmd(env),
 		newAuthCmd(env),
+		newPreflightCmd(env),
 	)
 	return root
 }
