@@ -107,7 +107,7 @@ func Rollback(ctx context.Context, db *sql.DB, opts RollbackOptions) (*RollbackR
 	if err != nil {
 		return nil, err
 	}
-	rb := &rollback{undoer: undoer, ledger: ledger, opts: opts,
+	rb := &rollback{undoer: undoer, ledger: ledger, opts: opts, needed: map[string]string{},
 		res: &RollbackResult{RunID: ledger.RunID(), ByEntity: map[string]int{}, Candidate: len(ops)}}
 	err = rb.run(ctx, ops)
 	status := "finished"
@@ -130,7 +130,7 @@ func loadedBy(ctx context.Context, db *sql.DB, run string) ([]loadedOp, error) {
 		return nil, fmt.Errorf("rollback: no run %q in the ledger (deskport sql -p FILE \"SELECT * FROM load_runs\" lists them)", run)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT o.op_id, o.kind, o.entity, o.source_id, o.batch_id, o.target_id,
-			coalesce(p.payload::VARCHAR, ''), coalesce(p.stage, 0)
+			coalesce(p.payload::VARCHAR, ''), coalesce(p.stage, 0), to_json(coalesce(p.refs, []))::VARCHAR
 		FROM load_outcomes o LEFT JOIN plan_ops p ON p.op_id = o.op_id
 		WHERE o.event = 'loaded' AND o.run_id = ?
 		ORDER BY o.event_id DESC`, run)
@@ -141,9 +141,12 @@ func loadedBy(ctx context.Context, db *sql.DB, run string) ([]loadedOp, error) {
 	var out []loadedOp
 	for rows.Next() {
 		var op loadedOp
-		var payload string
-		if err := rows.Scan(&op.ID, &op.Kind, &op.Entity, &op.SourceID, &op.Batch, &op.TargetID, &payload, &op.Stage); err != nil {
+		var payload, refs string
+		if err := rows.Scan(&op.ID, &op.Kind, &op.Entity, &op.SourceID, &op.Batch, &op.TargetID, &payload, &op.Stage, &refs); err != nil {
 			return nil, fmt.Errorf("reading the ledger of run %s: %w", run, err)
+		}
+		if err := json.Unmarshal([]byte(refs), &op.Refs); err != nil {
+			return nil, fmt.Errorf("op %s: refs: %w", op.ID, err)
 		}
 		if payload != "" {
 			op.Payload = json.RawMessage(payload)
@@ -160,6 +163,9 @@ type rollback struct {
 
 	mu  sync.Mutex
 	res *RollbackResult
+	// needed holds ops a record that stays refers to: deleting them would leave it dangling
+	// (a ticket that could not be deleted keeps its contact).
+	needed map[string]string
 }
 
 // run decides for every op how it goes, then deletes kind after kind in the order the run created
@@ -246,6 +252,14 @@ func (rb *rollback) deleteAll(ctx context.Context, ops []*loadedOp, dependents m
 // deleteOne deletes one record and appends its deleted event with those of its dependents in one
 // transaction. A refusal by the target is reported, not fatal; a ledger error is.
 func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedOp) error {
+	if by := rb.stillNeeded(op); by != "" {
+		rb.keep(op, fmt.Sprintf("%s refers to it and could not be deleted", by))
+		for _, d := range deps {
+			rb.keep(d, fmt.Sprintf("its parent %s stays", op.ID))
+			rb.need(d)
+		}
+		return nil
+	}
 	code := CodeDeleted
 	err := rb.undoer.Delete(ctx, op.Op, op.TargetID)
 	var oe *OpError
@@ -257,8 +271,10 @@ func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedO
 		rb.res.Failed = append(rb.res.Failed, Kept{OpID: op.ID, Kind: op.Kind, Entity: op.Entity,
 			SourceID: op.SourceID, TargetID: op.TargetID, Reason: err.Error()})
 		rb.mu.Unlock()
+		rb.need(op)
 		for _, d := range deps {
 			rb.keep(d, fmt.Sprintf("its parent %s could not be deleted", op.ID))
+			rb.need(d)
 		}
 		return nil
 	}
@@ -276,6 +292,28 @@ func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedO
 		rb.res.ByEntity[e.Entity]++
 	}
 	return nil
+}
+
+// stillNeeded names the record that stays and refers to op, or "".
+func (rb *rollback) stillNeeded(op *loadedOp) string {
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	by := rb.needed[op.ID]
+	if by != "" {
+		for _, ref := range op.Refs {
+			rb.needed[ref] = op.ID
+		}
+	}
+	return by
+}
+
+// need marks what op refers to as needed by op, which stays.
+func (rb *rollback) need(op *loadedOp) {
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	for _, ref := range op.Refs {
+		rb.needed[ref] = op.ID
+	}
 }
 
 func deletedEvent(op *loadedOp, code string) Event {

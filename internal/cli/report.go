@@ -1,7 +1,14 @@
 package cli
 
 import (
+	"bufio"
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,46 +18,104 @@ import (
 	"github.com/deskport/deskport/schema"
 )
 
+// reportFlags are the report command's choices.
+type reportFlags struct {
+	file, format, entity, status, run, out string
+	records                                bool
+}
+
 func newReportCmd(env *Env) *cobra.Command {
-	var file, format, entity, status string
-	var records bool
+	var f reportFlags
 	cmd := &cobra.Command{
-		Use:   "report -p FILE [--format table|csv|json] [--records [--entity E] [--status S]]",
+		Use:   "report -p FILE [--run ID] [--format table|csv|json|html [--out FILE]] [--records [--entity E] [--status S]]",
 		Short: "What was migrated, failed or skipped, and why, from the ledger",
-		Long: `Prints, per entity, how many records the plan holds and how many are migrated, failed, skipped
-or still pending. --records prints one row per record instead: entity, source id, target id,
-status and the reason of a failure or skip. It reads the staging file only.`,
+		Long: `Prints, per entity, how many records the plan holds and how many are migrated, failed, skipped,
+still pending or rolled back. --records prints one row per record instead: entity, source id,
+target id, status and the reason of a failure or skip. --run ID narrows both to what one run
+(load, migrate, delta, replay, rollback) recorded. --format html writes one self-contained page
+(no network needed to view it) with the totals, per-entity bars, the load's throughput and
+rate-limit use over time, failure reasons with counts, and the per-record tables with a filter
+box; --records --format csv or json exports the same rows. It reads the staging file only.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			out, err := newRowWriter(format, env.Stdout)
-			if err != nil {
-				return err
-			}
-			p, err := pipelines.Load(file)
-			if err != nil {
-				return err
-			}
-			db, err := schema.OpenReadOnly(cmd.Context(), p.Staging)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			rows, err := load.QueryTotals(cmd.Context(), db)
-			if records {
-				rows, err = load.QueryRecords(cmd.Context(), db, load.RecordFilter{Entity: entity, Status: status})
-			}
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			return errors.Join(writeRows(out, rows), rows.Err())
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), env, f) },
 	}
-	cmd.Flags().StringVarP(&file, "pipeline", "p", "", "pipeline file (required)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: "+strings.Join(rowFormats, ", "))
-	cmd.Flags().BoolVar(&records, "records", false, "one row per record: source id, target id, status, reason")
-	cmd.Flags().StringVar(&entity, "entity", "", "with --records: only this entity (e.g. tickets)")
-	cmd.Flags().StringVar(&status, "status", "", "with --records: only migrated, failed, skipped or pending")
+	cmd.Flags().StringVarP(&f.file, "pipeline", "p", "", "pipeline file (required)")
+	cmd.Flags().StringVar(&f.format, "format", "table", "output format: "+strings.Join(rowFormats, ", ")+", html")
+	cmd.Flags().StringVar(&f.run, "run", "", "only what this run recorded (run_id in load_runs)")
+	cmd.Flags().StringVar(&f.out, "out", "", "write to this file instead of standard output")
+	cmd.Flags().BoolVar(&f.records, "records", false, "one row per record: source id, target id, status, reason")
+	cmd.Flags().StringVar(&f.entity, "entity", "", "with --records: only this entity (e.g. tickets)")
+	cmd.Flags().StringVar(&f.status, "status", "", "with --records: only migrated, failed, skipped, pending or rolled_back")
 	cmd.MarkFlagRequired("pipeline")
 	return cmd
+}
+
+func runReport(ctx context.Context, env *Env, f reportFlags) (err error) {
+	p, err := pipelines.Load(f.file)
+	if err != nil {
+		return err
+	}
+	db, err := schema.OpenReadOnly(ctx, p.Staging)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w, finish, err := reportOutput(env, f.out)
+	if err != nil {
+		return err
+	}
+	defer func() { err = finish(err) }()
+	if f.format == "html" {
+		r, err := load.ReadReport(ctx, db, f.run)
+		if err != nil {
+			return err
+		}
+		return writeReportHTML(w, r, p.Path, p.Staging)
+	}
+	return writeReportRows(ctx, db, w, f)
+}
+
+func writeReportRows(ctx context.Context, db *sql.DB, w io.Writer, f reportFlags) error {
+	out, err := newRowWriter(f.format, w)
+	if err != nil {
+		return fmt.Errorf("%w, html", err)
+	}
+	rows, err := load.QueryRunTotals(ctx, db, f.run)
+	if f.records {
+		rows, err = load.QueryRecords(ctx, db, load.RecordFilter{Entity: f.entity, Status: f.status, Run: f.run})
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return errors.Join(writeRows(out, rows), rows.Err())
+}
+
+// reportOutput is standard output, or the file --out names (written whole or not at all: a
+// half-written report would look complete in a browser).
+func reportOutput(env *Env, path string) (io.Writer, func(error) error, error) {
+	if path == "" {
+		return env.Stdout, func(err error) error { return err }, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: --out %s: %w", path, err)
+	}
+	buf := bufio.NewWriter(tmp)
+	done := func(failed error) error {
+		err := errors.Join(failed, buf.Flush(), tmp.Close())
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			if failed != nil {
+				return failed
+			}
+			return fmt.Errorf("report: writing %s: %w", path, err)
+		}
+		fmt.Fprintf(env.Stderr, "report written to %s\n", path)
+		return nil
+	}
+	return buf, done, nil
 }

@@ -80,4 +80,3 @@ func TestRollbackEmptiesTheTargetAndALoadRecreates(t *testing.T) {
 		}
 	}
 }
-
