@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -52,7 +53,24 @@ func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transf
 			return nil, err
 		}
 	}
+	// The mapping is checked against the directory just staged: unknown names fail here, with
+	// the file's line, before anything is planned.
+	if settings.Mapping, err = p.stagedMapping(ctx, store.DB(), settings); err != nil {
+		return nil, err
+	}
 	return transform.Run(ctx, store.DB(), settings)
+}
+
+// stagedMapping resolves the mapping section against the names staged in db.
+func (p *Pipeline) stagedMapping(ctx context.Context, db *sql.DB, s transform.Settings) (transform.Mapping, error) {
+	if p.Mapping.Kind == 0 {
+		return transform.Mapping{}, nil
+	}
+	sd, err := readSides(ctx, db, s.TicketType)
+	if err != nil {
+		return transform.Mapping{}, err
+	}
+	return p.resolveMapping(sd)
 }
 
 // transformMemoryLimit bounds DuckDB's memory during the transform; beyond it, DuckDB spills what
@@ -112,6 +130,7 @@ func (p *Pipeline) transformSettings() (transform.Settings, error) {
 		}
 		s.AttachmentsPublic = b
 	}
+	problems = append(problems, p.applyOptions(&s)...)
 	if len(problems) > 0 {
 		slices.Sort(problems)
 		return s, fmt.Errorf("%s: %s", p.Path, strings.Join(problems, "; "))

@@ -76,6 +76,7 @@ func newRoot(env *Env) *cobra.Command {
 		newInitCmd(env),
 		newExtractCmd(env),
 		newTransformCmd(env),
+		newMapCmd(env),
 		newLoadCmd(env),
 		newReplayCmd(env),
 		newReportCmd(env),
