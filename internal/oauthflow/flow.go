@@ -159,8 +159,8 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
 	}
 	return strings.TrimSpace(s)
 }
