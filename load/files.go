@@ -19,8 +19,10 @@ import (
 type Fetch func(ctx context.Context, rawURL string) (io.ReadCloser, error)
 
 // FileStore keeps downloaded attachments content-addressed in a folder beside the staging file:
-// <dir>/<sha256> holds the bytes, <dir>/by-source/<id> names the sha256 of a source attachment, so
-// a file is downloaded once however often a load is run, and identical files are stored once.
+// <dir>/<sha256[:2]>/<sha256> holds the bytes, <dir>/by-source/<h[:2]>/<h> (h a hash of the source
+// id) names the sha256 of a source attachment, so a file is downloaded once however often a load
+// is run, and identical files are stored once. Files spread over 256 subfolders: the load
+// downloads dozens at once, and creating files in one folder serialises on that folder's lock.
 type FileStore struct {
 	dir   string
 	fetch Fetch
@@ -62,15 +64,25 @@ func (s *FileStore) lockFor(id string) *sync.Mutex {
 
 func (s *FileStore) indexPath(a Attachment) string {
 	sum := sha256.Sum256([]byte(a.SourceID))
-	return filepath.Join(s.dir, "by-source", hex.EncodeToString(sum[:16]))
+	h := hex.EncodeToString(sum[:16])
+	return filepath.Join(s.dir, "by-source", h[:2], h)
+}
+
+// contentPath is where the bytes whose sha256 is sha (hex) are kept.
+func (s *FileStore) contentPath(sha string) string {
+	return filepath.Join(s.dir, sha[:2], sha)
 }
 
 func (s *FileStore) openStored(a Attachment) (*os.File, error) {
-	sha, err := os.ReadFile(s.indexPath(a))
+	data, err := os.ReadFile(s.indexPath(a))
 	if err != nil {
 		return nil, err
 	}
-	return os.Open(filepath.Join(s.dir, strings.TrimSpace(string(sha))))
+	sha := strings.TrimSpace(string(data))
+	if len(sha) != sha256.Size*2 {
+		return nil, fmt.Errorf("attachment store: index %s is damaged", s.indexPath(a))
+	}
+	return os.Open(s.contentPath(sha))
 }
 
 // download streams the file into a temporary file while hashing it, checks its size against
@@ -80,7 +92,8 @@ func (s *FileStore) download(ctx context.Context, a Attachment) error {
 	if s.fetch == nil {
 		return fmt.Errorf("attachment %s (%s): the source cannot download files", a.SourceID, a.FileName)
 	}
-	if err := os.MkdirAll(filepath.Join(s.dir, "by-source"), 0o755); err != nil {
+	index := s.indexPath(a)
+	if err := os.MkdirAll(filepath.Dir(index), 0o755); err != nil {
 		return fmt.Errorf("attachment store: %w", err)
 	}
 	body, err := s.fetch(ctx, a.URL)
@@ -88,7 +101,7 @@ func (s *FileStore) download(ctx context.Context, a Attachment) error {
 		return fmt.Errorf("attachment %s (%s): %w", a.SourceID, a.FileName, err)
 	}
 	defer body.Close()
-	tmp, err := os.CreateTemp(s.dir, ".download-*")
+	tmp, err := os.CreateTemp(filepath.Dir(index), ".download-*")
 	if err != nil {
 		return fmt.Errorf("attachment store: %w", err)
 	}
@@ -108,10 +121,14 @@ func (s *FileStore) download(ctx context.Context, a Attachment) error {
 		return fmt.Errorf("attachment %s (%s): downloaded %d bytes, the source says %d", a.SourceID, a.FileName, n, a.Size)
 	}
 	sha := hex.EncodeToString(h.Sum(nil))
-	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, sha)); err != nil {
+	content := s.contentPath(sha)
+	if err := os.MkdirAll(filepath.Dir(content), 0o755); err != nil {
 		return fmt.Errorf("attachment store: %w", err)
 	}
-	return writeAtomic(s.indexPath(a), []byte(sha+"\n"))
+	if err := os.Rename(tmp.Name(), content); err != nil {
+		return fmt.Errorf("attachment store: %w", err)
+	}
+	return writeAtomic(index, []byte(sha+"\n"))
 }
 
 func writeAtomic(path string, data []byte) error {
