@@ -331,8 +331,10 @@ func (p *Pipeline) checkPlan(q *stagingQueries, r *PreflightReport, plan Finding
 	plan.Detail = fmt.Sprintf("%s: %d operations, %d loaded by earlier runs", short12(q.text(`SELECT value FROM plan_meta WHERE key = 'plan_hash'`)), e.PlanOps, e.Loaded)
 	r.add(plan)
 	want, err := p.targetWorkspace()
-	planned := q.text(`SELECT id FROM target_workspace`)
-	if err == nil && q.has("target_workspace") && planned != want {
+	if err != nil || !q.has("target_workspace") {
+		return
+	}
+	if planned := q.text(`SELECT id FROM target_workspace`); planned != want {
 		r.add(Finding{Section: "plan", Check: "plan's workspace", Severity: Blocking,
 			Detail: fmt.Sprintf("the plan was made with the directory of workspace %q, not %q: run deskport transform -p %s again", planned, want, p.Path)})
 	}

@@ -198,3 +198,38 @@ func TestOAuthCredentialsInPipeline(t *testing.T) {
 		t.Errorf("after logout: exit %d %s", code, errOut)
 	}
 }
+
+// Without the app's credentials the flow does not start; a pipeline naming another workspace
+// than the one authorized stores nothing.
+func TestAuthIntercomRefuses(t *testing.T) {
+	_, base := startSandbox(t, sandbox.Options{Seed: 3, Tickets: 20})
+	file := sandboxPipeline(t, base)
+	other := variant(t, file, filepath.Join(t.TempDir(), "s.duckdb"), func(s string) string {
+		return strings.Replace(s, "credentials: sandbox", "workspace_id: acme-prod\n  credentials: sandbox", 1)
+	})
+	cases := []struct {
+		name   string
+		unset  string
+		args   []string
+		errMsg string
+	}{
+		{name: "no client id", args: []string{"--base-url", base + sandbox.IntercomPath}, errMsg: "pass --client-id or set INTERCOM_CLIENT_ID"},
+		{name: "no client secret", unset: "INTERCOM_CLIENT_SECRET", args: []string{"--base-url", base + sandbox.IntercomPath, "--client-id", intercom.DefaultOAuthClientID},
+			errMsg: "set the environment variable INTERCOM_CLIENT_SECRET"},
+		{name: "another workspace than the pipeline's", args: []string{"-p", other, "--client-id", intercom.DefaultOAuthClientID},
+			errMsg: `you authorized workspace "sandbox1" (deskport sandbox), but ` + other + ` names workspace "acme-prod": nothing was stored`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			vars, getenv := authEnv(t)
+			delete(vars, c.unset)
+			code, _, errOut := runAuthFlow(t, getenv, nil, append([]string{"auth", "intercom"}, c.args...)...)
+			if code == 0 || !strings.Contains(errOut, c.errMsg) {
+				t.Fatalf("exit %d:\n%s", code, errOut)
+			}
+			if _, err := os.Stat(filepath.Join(vars["XDG_CONFIG_HOME"], "deskport", "credentials.json")); !os.IsNotExist(err) {
+				t.Errorf("credentials stored: %v", err)
+			}
+		})
+	}
+}
