@@ -117,6 +117,12 @@ func (r *optionReader) group(key string, m map[string]any) {
 	case "assignment":
 		if v, ok := m["unassigned"]; ok {
 			s.Unassigned, _ = r.str("assignment.unassigned", v)
+			u := s.Unassigned
+			team, admin := strings.CutPrefix(u, "team:")
+			email, isAdmin := strings.CutPrefix(u, "admin:")
+			if u != "leave" && !(admin && strings.TrimSpace(team) != "") && !(isAdmin && strings.Contains(email, "@")) {
+				r.bad("assignment.unassigned", "%q: want leave, team:NAME or admin:EMAIL", u)
+			}
 		}
 	case "notifications":
 		s.SkipNotifications = r.boolean("notifications.skip", m["skip"], s.SkipNotifications)
