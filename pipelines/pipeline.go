@@ -92,6 +92,7 @@ func KnownSystems() []string {
 var entityOrder = []schema.Entity{
 	schema.Tickets, schema.Comments, schema.Contacts, schema.Companies,
 	schema.Agents, schema.Groups, schema.Attachments, schema.TicketFields,
+	schema.KBCategories, schema.KBSections, schema.KBArticles, schema.KBTranslations, schema.KBAttachments,
 }
 
 // KnownEntities lists the entities a pipeline file may name, in canonical order.

@@ -41,6 +41,11 @@ var fixtureRoutes = map[string]string{
 	"/api/v2/tickets/9007199254740999/comments.json?include_inline_images=true&page[size]=100":                                                                  "comments_9007199254740999.json",
 	"/api/v2/tickets/9007199254741001/comments.json?include_inline_images=true&page[size]=100":                                                                  "404:not_found.json",
 	"/api/v2/tickets/9007199254740993/comments.json?include_inline_images=true&page[after]=eyJvIjoiY3JlYXRlZF9hdCIsInYiOiJaREVBQUFBQUFBQUEifQ==&page[size]=100": "comments_9007199254740993_2.json",
+	// The recorded account has no Help Center: its Guide lists answer 404.
+	"/api/v2/help_center/categories.json?page[size]=100":                  "404:not_found.json",
+	"/api/v2/help_center/sections.json?page[size]=100":                    "404:not_found.json",
+	"/api/v2/help_center/incremental/articles.json?start_time=0":          "404:not_found.json",
+	"/api/v2/help_center/incremental/articles.json?start_time=1708387200": "404:not_found.json",
 }
 
 const (
@@ -100,7 +105,7 @@ func (f *fakeZendesk) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if strings.Contains(r.URL.Path, "/incremental/") {
+	if strings.Contains(r.URL.Path, "/api/v2/incremental/") {
 		w.Header().Set("ratelimit-limit", "10")
 		w.Header().Set("ratelimit-remaining", "9")
 		w.Header().Set("ratelimit-reset", "60")

@@ -19,6 +19,12 @@ type rowSet struct {
 	companies   []schema.Company
 	groups      []schema.Group
 	fields      []schema.TicketField
+
+	kbCategories   []schema.KBCategory
+	kbSections     []schema.KBSection
+	kbArticles     []schema.KBArticle
+	kbTranslations []schema.KBTranslation
+	kbAttachments  []schema.KBAttachment
 }
 
 func (r *rowSet) add(o *rowSet) {
@@ -30,6 +36,11 @@ func (r *rowSet) add(o *rowSet) {
 	r.companies = append(r.companies, o.companies...)
 	r.groups = append(r.groups, o.groups...)
 	r.fields = append(r.fields, o.fields...)
+	r.kbCategories = append(r.kbCategories, o.kbCategories...)
+	r.kbSections = append(r.kbSections, o.kbSections...)
+	r.kbArticles = append(r.kbArticles, o.kbArticles...)
+	r.kbTranslations = append(r.kbTranslations, o.kbTranslations...)
+	r.kbAttachments = append(r.kbAttachments, o.kbAttachments...)
 }
 
 // batcher builds the page's Arrow batches, keeping only wanted entities.
@@ -63,6 +74,11 @@ func (r *rowSet) batches(wants func(schema.Entity) bool) ([]extract.Batch, map[s
 	addBatch(b, schema.Companies, r.companies)
 	addBatch(b, schema.Groups, r.groups)
 	addBatch(b, schema.TicketFields, r.fields)
+	addBatch(b, schema.KBCategories, r.kbCategories)
+	addBatch(b, schema.KBSections, r.kbSections)
+	addBatch(b, schema.KBArticles, r.kbArticles)
+	addBatch(b, schema.KBTranslations, r.kbTranslations)
+	addBatch(b, schema.KBAttachments, r.kbAttachments)
 	if b.err != nil {
 		for _, x := range b.batches {
 			x.Records.Release()

@@ -95,7 +95,8 @@ func (s *Source) setOptions(opts map[string]string) error {
 // Entities lists what the source extracts.
 func (s *Source) Entities() []schema.Entity {
 	return []schema.Entity{schema.Tickets, schema.Comments, schema.Attachments, schema.Contacts,
-		schema.Agents, schema.Companies, schema.Groups, schema.TicketFields}
+		schema.Agents, schema.Companies, schema.Groups, schema.TicketFields,
+		schema.KBCategories, schema.KBSections, schema.KBArticles, schema.KBTranslations, schema.KBAttachments}
 }
 
 // Stats returns the requests made so far per route (ids replaced by {id}), with the 429s seen.
@@ -141,6 +142,7 @@ func (r *run) extract(ctx context.Context) error {
 	g := newGroup(ctx)
 	r.start(g, r.req.Wants(schema.Groups), streamGroups, nil, r.fetchGroups)
 	r.start(g, r.req.Wants(schema.TicketFields), streamTicketFields, nil, r.fetchTicketFields)
+	r.startGuide(g)
 
 	ticketsDone := make(chan struct{})
 	if r.req.Wants(schema.Tickets) || needIndex {
