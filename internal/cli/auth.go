@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -182,10 +183,14 @@ func openBrowser(u string) error {
 }
 
 func newAuthStatusCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status",
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "status [--check]",
 		Short: "List the connected workspaces (never their tokens)",
-		Args:  cobra.NoArgs,
+		Long: `Lists the workspaces whose tokens deskport keeps. --check also asks each workspace (GET /me)
+whether its token still works: Intercom's tokens do not expire, but uninstalling the app revokes
+them.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			store, err := oauthflow.DefaultStore(env.Getenv)
 			if err != nil {
@@ -199,19 +204,49 @@ func newAuthStatusCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(env.Stdout, "no connected workspaces (%s); connect one with: deskport auth intercom\n", store.Path)
 				return nil
 			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SYSTEM\tWORKSPACE\tNAME\tREGION\tAUTHORIZED BY\tAPI\tCONNECTED")
-			for _, c := range creds {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.System, c.WorkspaceID, c.WorkspaceName, c.Region,
-					c.AdminEmail, c.BaseURL, c.ConnectedAt.Format(time.RFC3339))
-			}
-			if err := tw.Flush(); err != nil {
+			if err := printCredentials(cmd.Context(), env, creds, check); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "tokens in %s\n", store.Path)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&check, "check", false, "ask each workspace whether its token still works")
+	return cmd
+}
+
+// printCredentials lists the connected workspaces, with the answer of GET /me when check is set.
+func printCredentials(ctx context.Context, env *Env, creds []oauthflow.Credential, check bool) error {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	header := "SYSTEM\tWORKSPACE\tNAME\tREGION\tAUTHORIZED BY\tAPI\tCONNECTED"
+	if check {
+		header += "\tTOKEN"
+	}
+	fmt.Fprintln(tw, header)
+	client := &http.Client{Timeout: 30 * time.Second}
+	for _, c := range creds {
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", c.System, c.WorkspaceID, c.WorkspaceName, c.Region,
+			c.AdminEmail, c.BaseURL, c.ConnectedAt.Format(time.RFC3339))
+		if check {
+			line += "\t" + tokenState(ctx, client, c)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}
+
+// tokenState says whether a stored token still reaches its workspace.
+func tokenState(ctx context.Context, client *http.Client, c oauthflow.Credential) string {
+	id, err := oauthflow.IdentifyIntercom(ctx, client, c.BaseURL, c.Token)
+	switch {
+	case errors.Is(err, oauthflow.ErrRejected):
+		return "rejected: connect again with deskport auth intercom"
+	case err != nil:
+		return "unknown: " + err.Error()
+	case id.WorkspaceID != c.WorkspaceID:
+		return fmt.Sprintf("reaches workspace %s instead", id.WorkspaceID)
+	}
+	return "works"
 }
 
 func newAuthLogoutCmd(env *Env) *cobra.Command {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/deskport/deskport/internal/oauthflow"
 	"github.com/deskport/deskport/pipelines"
 	"github.com/deskport/deskport/sandbox"
 	"github.com/deskport/deskport/sandbox/intercom"
@@ -174,5 +175,54 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// After a load, preflight counts only what is left to send, and a pipeline naming a workspace
+// connected with deskport auth passes with the stored token; auth status --check tells a
+// working token from a revoked one.
+func TestPreflightAfterLoadWithStoredToken(t *testing.T) {
+	_, base := startSandbox(t, sandbox.Options{Seed: 6, Tickets: 20})
+	vars, getenv := authEnv(t)
+	if code, _, errOut := runAuthFlow(t, getenv, nil, "auth", "intercom",
+		"--base-url", base+sandbox.IntercomPath, "--client-id", intercom.DefaultOAuthClientID); code != 0 {
+		t.Fatal(errOut)
+	}
+	file := variant(t, sandboxPipeline(t, base), filepath.Join(t.TempDir(), "s.duckdb"), func(s string) string {
+		return strings.Replace(s, "credentials: sandbox", "credentials: {oauth: sandbox1}", 1)
+	})
+	for _, stage := range []string{"extract", "transform", "load"} {
+		if code, _, errOut := run2(t, getenv, stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %s", stage, errOut)
+		}
+	}
+	code, js, errOut := run2(t, getenv, "preflight", "-p", file, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, js, errOut)
+	}
+	var r pipelines.PreflightReport
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	if e := r.Estimate; e.PlanOps == 0 || e.Loaded != e.PlanOps || e.Calls != e.Reads {
+		t.Errorf("estimate after a full load: %+v", e)
+	}
+
+	store := &oauthflow.Store{Path: filepath.Join(vars["XDG_CONFIG_HOME"], "deskport", "credentials.json")}
+	revoked := oauthflow.Credential{System: "intercom", WorkspaceID: "gone1", BaseURL: base + sandbox.IntercomPath, Token: "dG9rOmrevoked"}
+	if err := store.Put(revoked); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run2(t, getenv, "auth", "status", "--check")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{"sandbox1", "works", "gone1", "rejected"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status --check lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, revoked.Token) {
+		t.Error("a token was printed")
 	}
 }
