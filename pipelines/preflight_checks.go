@@ -3,6 +3,7 @@ package pipelines
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/deskport/deskport/load"
@@ -158,22 +159,31 @@ func supportedLocale(l string) bool {
 	return lang != "zh" && slices.Contains(intercomLocales, lang)
 }
 
-// checkLocales lists the staged locales Intercom lacks: contacts' languages and, when the
-// staging file has a knowledge base, its articles' translations.
+// localeColumns are the staged columns holding a language: contacts' and, when the staging file
+// has a knowledge base, its articles', translations', categories' and sections'.
+var localeColumns = []struct{ table, column string }{
+	{"contacts", "locale"}, {"kb_articles", "source_locale"}, {"kb_translations", "locale"},
+	{"kb_categories", "locale"}, {"kb_sections", "locale"},
+}
+
+// checkLocales lists the staged languages Intercom lacks.
 func checkLocales(q *stagingQueries, _ *load.Directory) (Finding, bool) {
 	f := Finding{Section: "data", Check: "locales Intercom lacks"}
 	var sources []string
-	for _, t := range []string{"contacts", "articles"} {
-		if !q.hasColumn(t, "locale") {
+	for _, lc := range localeColumns {
+		if !q.hasColumn(lc.table, lc.column) {
 			continue
 		}
-		sources = append(sources, t)
-		for _, r := range q.pairs(`SELECT locale, count(*)::TEXT FROM ` + t + ` WHERE nullif(trim(locale), '') IS NOT NULL GROUP BY locale ORDER BY locale`) {
-			if !supportedLocale(r[0]) {
-				var n int64
-				fmt.Sscan(r[1], &n)
-				f.Count += n
-				f.Examples = append(f.Examples, fmt.Sprintf("%s (%s %s)", r[0], r[1], t))
+		sources = append(sources, lc.table)
+		rows := q.pairs(`SELECT ` + lc.column + `, count(*)::TEXT FROM ` + lc.table + ` WHERE nullif(trim(` + lc.column + `), '') IS NOT NULL GROUP BY ALL ORDER BY 1`)
+		for _, r := range rows {
+			if supportedLocale(r[0]) {
+				continue
+			}
+			n, _ := strconv.ParseInt(r[1], 10, 64)
+			f.Count += n
+			if len(f.Examples) < 10 {
+				f.Examples = append(f.Examples, fmt.Sprintf("%s (%s %s)", r[0], r[1], lc.table))
 			}
 		}
 	}
@@ -186,7 +196,7 @@ func checkLocales(q *stagingQueries, _ *load.Directory) (Finding, bool) {
 		return f, true
 	}
 	f.Severity = Warning
-	f.Detail = fmt.Sprintf("%d records in languages Intercom does not offer: contacts keep the value as an attribute only, articles in them cannot be published as translations", f.Count)
+	f.Detail = fmt.Sprintf("%d records in languages Intercom does not offer: contacts keep the value as an attribute only, knowledge-base content in them cannot be published as a translation", f.Count)
 	return f, true
 }
 
