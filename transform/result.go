@@ -17,6 +17,7 @@ type Result struct {
 	OpsByStage map[int]int    // stage → ops
 	Skips      map[string]int // reason → records not migrated
 	Notes      map[string]int // note → records changed on the way (transform_notes)
+	Policies   map[string]int // plan_notes code → records an option or data policy acted on
 
 	Agents       Match  // agents → admins by email; unmatched go to the default admin
 	Groups       Match  // groups → teams by name; unmatched go to the default team, or none
@@ -55,12 +56,15 @@ func (r *Result) Summary() []string {
 	for _, k := range slices.Sorted(maps.Keys(r.Notes)) {
 		lines = append(lines, fmt.Sprintf("note %d: %s", r.Notes[k], k))
 	}
+	for _, k := range slices.Sorted(maps.Keys(r.Policies)) {
+		lines = append(lines, fmt.Sprintf("policy %s: %d (plan_notes)", k, r.Policies[k]))
+	}
 	return lines
 }
 
 func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
 	r.OpsByKind, r.OpsByStage = map[string]int{}, map[int]int{}
-	r.Skips, r.Notes = map[string]int{}, map[string]int{}
+	r.Skips, r.Notes, r.Policies = map[string]int{}, map[string]int{}, map[string]int{}
 	err := scanCounts(ctx, tx, `SELECT kind, stage, count(*) FROM plan_ops GROUP BY ALL`, func(rows *sql.Rows) error {
 		var kind string
 		var stage, n int
@@ -78,6 +82,9 @@ func (r *Result) count(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	if err := countInto(ctx, tx, `SELECT note, count(*) FROM transform_notes GROUP BY ALL`, r.Notes); err != nil {
+		return err
+	}
+	if err := countInto(ctx, tx, `SELECT code, count(*) FROM plan_notes GROUP BY ALL`, r.Policies); err != nil {
 		return err
 	}
 	return r.countMapping(ctx, tx)

@@ -1,7 +1,8 @@
 -- options.attachments.skip: no attachment goes, each is skipped with its code and named on its
 -- part; no tag (options.tag: ""); phone validation off, so the invalid phone goes as given; the
 -- date range by updated_at keeps the ticket updated inside it; an unassigned ticket goes to an
--- admin; replies by an unmatched agent without "Originally by".
+-- admin; replies by an unmatched agent without "Originally by"; notifications not skipped
+-- (options.notifications.skip: false), so every payload says skip_notifications: false.
 INSERT INTO raw_contacts (source_id, created_at, name, email, phone, role) VALUES
     ('11', '2023-06-01 10:00:00', 'Ada Lovelace', 'ada@example.com', 'call me', 'end-user');
 INSERT INTO raw_agents (source_id, created_at, name, email, role, active) VALUES
