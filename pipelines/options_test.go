@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -79,5 +80,36 @@ func TestOptions(t *testing.T) {
 				t.Errorf("settings %+v", s)
 			}
 		})
+	}
+}
+
+// TestExampleOptions: the options the example pipeline file documents are all valid, and its
+// mapping section is well-formed against a workspace that has the names it uses.
+func TestExampleOptions(t *testing.T) {
+	p, err := Load(filepath.Join("examples", "zendesk-to-intercom.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.transformSettings()
+	if err == nil {
+		err = s.Validate()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Tag != "migrated" || !s.KeepSourceIDs || s.PhoneRegion != "US" || s.Unassigned != "team:First line" ||
+		!slices.Contains(s.AllowedAttachmentTypes, "xlsx") || s.DateTo.Format(time.DateOnly) != "2025-01-01" {
+		t.Errorf("settings %+v", s)
+	}
+	sd := &sides{values: map[string][]string{}, customKeys: map[string][]string{},
+		admins: map[string]string{"grace@acme.example": "Grace"}, teams: map[string]string{"first line": "First line"},
+		states:      []targetState{{"15", "in_progress", "Waiting on engineering"}},
+		ticketAttrs: map[string]bool{}, dataAttrs: map[string]map[string]bool{"contact": {}, "company": {"plan": true}}}
+	m, err := p.resolveMapping(sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Agents) != 2 || len(m.Fields) != 4 || len(m.Properties) != 1 {
+		t.Errorf("mapping %+v", m)
 	}
 }
