@@ -130,7 +130,12 @@ func (p *Pipeline) transformSettings() (transform.Settings, error) {
 		}
 		s.AttachmentsPublic = b
 	}
-	problems = append(problems, p.applyOptions(&s)...)
+	// The knowledge base's options (options.kb) are read apart: pipelines/kb.go.
+	kb, rest := withoutKB(p.Options)
+	general := *p
+	general.Options = rest
+	problems = append(problems, general.applyOptions(&s)...)
+	problems = append(problems, applyKB(kb, &s)...)
 	if len(problems) > 0 {
 		slices.Sort(problems)
 		return s, fmt.Errorf("%s: %s", p.Path, strings.Join(problems, "; "))

@@ -49,6 +49,13 @@ type Settings struct {
 	Unassigned string
 	// Mapping is the pipeline file's mapping section, written as transform_map_* tables.
 	Mapping Mapping
+
+	// The knowledge base (transform/sql/20_kb_*.sql; see kb.go for the defaults).
+	KBHierarchy       string // KBKeep (default) or KBDefaultFolder: how articles outside a full path are placed
+	KBTranslations    bool   // migrate every locale variant; false: only each record's source locale
+	KBDefaultCategory string // the collection for articles with no category; default "Source default category"
+	KBDefaultSection  string // its section; default "Source default folder"
+	KBCategorySection string // under keep, the section made for a category's sectionless articles; empty: the category's name
 }
 
 // DefaultAllowedTypes are the extensions an Intercom workspace accepts before anyone changes its

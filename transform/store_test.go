@@ -25,7 +25,7 @@ func newStore(t *testing.T) *sql.DB {
 	if err := EnsureDirectory(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	for _, tbl := range schema.Tables {
+	for _, tbl := range schema.AllTables() {
 		for _, stmt := range fixtureDefaults(tbl) {
 			if _, err := db.ExecContext(ctx, stmt); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -71,7 +71,7 @@ func writeSettings(ctx context.Context, tx *sql.Tx, s Settings) error {
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE transform_settings (key TEXT PRIMARY KEY, value TEXT)`); err != nil {
 		return fmt.Errorf("transform: writing settings: %w", err)
 	}
-	for _, kv := range s.rows() {
+	for _, kv := range append(s.rows(), s.kbRows()...) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO transform_settings VALUES (?, ?)`, kv[0], kv[1]); err != nil {
 			return fmt.Errorf("transform: writing setting %s: %w", kv[0], err)
 		}
