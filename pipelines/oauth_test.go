@@ -96,3 +96,29 @@ func TestStoredSecrets(t *testing.T) {
 		}
 	}
 }
+
+// The template offers the oauth form for systems deskport auth connects, and the offer parses
+// once taken.
+func TestTemplateOffersOAuth(t *testing.T) {
+	text, err := Template("zendesk", "intercom", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := text[strings.Index(text, "\ntarget:"):]
+	start, end := strings.Index(target, "  credentials:\n"), strings.Index(target, "  # Or, once")
+	offer := "  # credentials: {oauth: your-workspace-id}\n"
+	if start < 0 || end < 0 || !strings.Contains(target, offer) {
+		t.Fatalf("no oauth offer in the target block:\n%s", target)
+	}
+	taken := strings.Replace(target[:start]+target[end:], offer, "  credentials: {oauth: your-workspace-id}\n", 1)
+	p, err := Parse("acme.yaml", []byte(text[:strings.Index(text, "\ntarget:")]+taken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Target.OAuthWorkspace != "your-workspace-id" {
+		t.Errorf("target %+v", p.Target)
+	}
+	if src := text[:strings.Index(text, "\ntarget:")]; strings.Contains(src, "oauth") {
+		t.Errorf("zendesk is offered oauth:\n%s", src)
+	}
+}

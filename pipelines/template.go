@@ -75,13 +75,14 @@ type tmplEndpoint struct {
 	Known                string // the known systems, for the comment on system
 	API, Sandbox         bool
 	Workspace            bool
+	OAuth                bool // deskport auth can connect it: {oauth: ID} is offered in a comment
 	Creds                []credHint
 	Opts                 []optHint
 }
 
 func templateEndpoint(s *sysInfo, sandboxURL string) tmplEndpoint {
 	t := tmplEndpoint{System: s.name, Known: listOr(KnownSystems()), URL: s.url, URLNote: s.urlNote, API: s.api,
-		Workspace: s.workspace, Creds: s.creds, Opts: s.opts}
+		Workspace: s.workspace, Creds: s.creds, Opts: s.opts, OAuth: oauthSystems[s.name]}
 	if sandboxURL != "" {
 		t.URL, t.URLNote, t.Sandbox = sandboxURL+"/"+s.name, "the "+s.name+" simulator of deskport sandbox", true
 	}
@@ -153,6 +154,10 @@ options: {}
 {{- range .Creds}}
     # {{credAbout .}}.
     {{credName .}}_env: {{credEnv .}}
+{{- end}}
+{{- if .OAuth}}
+  # Or, once "deskport auth {{.System}}" has connected the workspace, its stored token:
+  # credentials: {oauth: your-workspace-id}
 {{- end}}
 {{- end}}
   # Settings of this system only.
