@@ -199,7 +199,7 @@ func TestStrictValidation(t *testing.T) {
 		{"too many attachment urls", "POST", "/conversations", map[string]any{"from": map[string]any{"type": "user", "id": "x"}, "body": "b",
 			"attachment_urls": strings.Split(strings.Repeat("https://a.test/f.png ", 11), " ")[:11]}, 400, "parameter_invalid"},
 		{"not in the description", "GET", "/nope", nil, 404, "not_found"},
-		{"in the description, not simulated", "GET", "/articles", nil, 404, "not_found"},
+		{"in the description, not simulated", "GET", "/segments", nil, 404, "not_found"},
 		// Known spec errors: accepted although the description rejects them.
 		{"mixed search group", "POST", "/contacts/search", map[string]any{"query": map[string]any{"operator": "AND", "value": []any{
 			map[string]any{"field": "role", "operator": "=", "value": "user"},
@@ -221,7 +221,7 @@ func TestStrictValidation(t *testing.T) {
 	if st := e.srv.Stats(); st.StrictErrors != 5 || st.Created["contact"] != 1 {
 		t.Fatalf("strict_errors %d, created %v", st.StrictErrors, st.Created)
 	}
-	if r := e.do("GET", "/articles", nil); !strings.Contains(r.errorMessage(), "not simulated") {
+	if r := e.do("GET", "/segments", nil); !strings.Contains(r.errorMessage(), "not simulated") {
 		t.Fatalf("unsimulated route message: %s", r.body)
 	}
 }

@@ -100,6 +100,24 @@ func TestResponsesMatchTheDescription(t *testing.T) {
 	check("DELETE", "/tickets/"+tk, nil)
 	check("DELETE", "/conversations/"+conv, nil)
 	check("DELETE", "/contacts/"+ct, nil)
+	// The Help Center.
+	check("GET", "/help_center/help_centers", nil)
+	check("GET", "/help_center/help_centers/1000001", nil)
+	check("POST", "/help_center/collections", map[string]any{"name": "Top",
+		"translated_content": map[string]any{"type": "group_translated_content", "de": map[string]any{"type": "group_content", "name": "Oben"}}})
+	col := e.ok("POST", "/help_center/collections", map[string]any{"name": "Start"}).str("id")
+	check("PUT", "/help_center/collections/"+col, map[string]any{"description": "d"})
+	check("GET", "/help_center/collections", nil)
+	check("GET", "/help_center/collections/"+col, nil)
+	article := map[string]any{"title": "A", "author_id": 101, "body": "<p>b</p>", "state": "published", "parent_id": intID(t, col), "parent_type": "collection",
+		"translated_content": map[string]any{"type": "article_translated_content", "fr": map[string]any{"type": "article_content", "title": "Un", "author_id": 101, "state": "draft"}}}
+	check("POST", "/articles", article)
+	art := e.ok("POST", "/articles", article).str("id")
+	check("PUT", "/articles/"+art, map[string]any{"body": "<p>c</p>"})
+	check("GET", "/articles", nil)
+	check("GET", "/articles/"+art, nil)
+	check("DELETE", "/articles/"+art, nil)
+	check("DELETE", "/help_center/collections/"+col, nil)
 	for _, p := range problems {
 		t.Error(p)
 	}

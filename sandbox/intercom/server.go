@@ -214,6 +214,7 @@ func (s *Server) register() {
 	s.registerTickets()
 	s.registerDataAttributes()
 	s.registerOAuth()
+	s.registerHelpCenter()
 }
 
 // WorkspaceID is app.id_code of GET /me.

@@ -60,6 +60,7 @@ type state struct {
 	tickets       table[Ticket]
 	ticketTypes   table[TicketType]
 	dataAttrs     []DataAttribute
+	hc            *helpCenterState // the Help Center, made on first use (helpcenter.go)
 
 	contactByExternalID map[string]string // external_id → contact id
 	userByEmail         map[string]string // lower-cased email of a user → contact id
