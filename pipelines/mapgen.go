@@ -148,6 +148,9 @@ func (g *mapGen) section() *yaml.Node {
 		g.list("Teams in the workspace: ", slices.Sorted(maps.Values(g.sd.teams))), g.groups())
 	add("statuses", "Source statuses → ticket states, by label or category.\n"+
 		g.list("States in the workspace: ", g.sd.stateNames()), g.statuses())
+	add("ticket_types", "Source ticket types → Intercom ticket types, by name ({name: X, create: true} creates one).\n"+
+		"Empty: the ticket type "+g.sd.ticketType+". "+g.list("Ticket types in the workspace: ", slices.Sorted(maps.Values(g.sd.ticketTypes))),
+		g.ticketTypes())
 	fieldsHead := "Source ticket fields → attributes of the ticket type " + g.sd.ticketType + ". create: true lets the load\n" +
 		"create a missing attribute; skip: true leaves the field out; default: fills tickets that leave it empty."
 	if extra := g.properties(); extra != "" {
@@ -240,6 +243,18 @@ func (g *mapGen) statuses() *yaml.Node {
 		default:
 			g.entry(sec, "statuses", s, scalar(""), false, "no default for this status: write a state's label or category")
 		}
+	}
+	return sec
+}
+
+func (g *mapGen) ticketTypes() *yaml.Node {
+	sec := mapNode()
+	for _, t := range g.sd.values["type"] {
+		if name, ok := g.sd.ticketTypes[key(t)]; ok {
+			g.entry(sec, "ticket_types", t, scalar(name), true, "")
+			continue
+		}
+		g.entry(sec, "ticket_types", t, scalar(""), false, "no ticket type of this name: these tickets get "+g.sd.ticketType)
 	}
 	return sec
 }

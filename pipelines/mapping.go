@@ -14,7 +14,7 @@ import (
 )
 
 // The mapping section's keys (docs: README, "Mapping and policies").
-var mappingKeys = []string{"agents", "groups", "statuses", "priorities", "types", "channels", "fields", "contact_fields", "company_fields"}
+var mappingKeys = []string{"agents", "groups", "statuses", "ticket_types", "priorities", "types", "channels", "fields", "contact_fields", "company_fields"}
 
 // properties are the ticket properties Intercom has no field for, by their mapping key.
 var properties = map[string]string{"priorities": "priority", "types": "type", "channels": "channel"}
@@ -37,6 +37,7 @@ type sides struct {
 	ticketAttrTypes map[string]string          // attribute name key → data type
 	dataAttrs       map[string]map[string]bool // contact, company → attribute names (keys)
 	ticketType      string
+	ticketTypes     map[string]string // name key → name of the workspace's ticket types
 }
 
 type sourceAgent struct{ ID, Name, Email string }
@@ -53,7 +54,7 @@ func readSides(ctx context.Context, db *sql.DB, ticketType string) (*sides, erro
 	}
 	sd := &sides{values: map[string][]string{}, customKeys: map[string][]string{}, admins: map[string]string{},
 		teams: map[string]string{}, ticketAttrs: map[string]bool{}, ticketAttrTypes: map[string]string{}, dataAttrs: map[string]map[string]bool{"contact": {}, "company": {}},
-		ticketType: ticketType}
+		ticketType: ticketType, ticketTypes: map[string]string{}}
 	q := []struct {
 		query string
 		scan  func(r []string)
@@ -78,6 +79,7 @@ func readSides(ctx context.Context, db *sql.DB, ticketType string) (*sides, erro
 			func(r []string) { sd.states = append(sd.states, targetState{r[0], r[1], r[2]}) }},
 		{`SELECT a.name, coalesce(a.data_type, '') FROM target_ticket_type_attributes a JOIN target_ticket_types t ON t.id = a.ticket_type_id
 			WHERE lower(trim(t.name)) = lower(trim(?))`, func(r []string) { sd.ticketAttrs[key(r[0])] = true; sd.ticketAttrTypes[key(r[0])] = r[1] }},
+		{`SELECT name FROM target_ticket_types WHERE coalesce(trim(name), '') <> ''`, func(r []string) { sd.ticketTypes[key(r[0])] = r[0] }},
 		{`SELECT model, name FROM target_data_attributes WHERE model IN ('contact', 'company')`,
 			func(r []string) { sd.dataAttrs[r[0]][key(r[1])] = true }},
 	}
@@ -154,6 +156,8 @@ func (p *Pipeline) resolveMapping(sd *sides) (transform.Mapping, error) {
 			ps.groups(e.value, field, sd, &m)
 		case "statuses":
 			ps.statuses(e.value, field, sd, &m)
+		case "ticket_types":
+			ps.ticketTypes(e.value, field, sd, &m)
 		case "priorities", "types", "channels":
 			ps.property(e.value, field, properties[name], sd, &m)
 		case "fields":
@@ -225,6 +229,42 @@ func (ps *parser) statuses(n *yaml.Node, field string, sd *sides, m *transform.M
 			continue
 		}
 		m.Statuses = append(m.Statuses, transform.StatusMap{Source: e.key.Value, State: state})
+	}
+}
+
+// ticketTypes reads source type: ticket type name, or {name, create}.
+func (ps *parser) ticketTypes(n *yaml.Node, field string, sd *sides, m *transform.Mapping) {
+	es, _ := ps.pairs(n, field, "a map of source ticket type: Intercom ticket type")
+	for _, e := range es {
+		f := joinField(field, e.key.Value)
+		if vals := sd.values["type"]; len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return key(v) == key(e.key.Value) }) {
+			ps.add(e.key, f, "no ticket in staging has this type%s", suggest(e.key.Value, vals))
+		}
+		v := deref(e.value)
+		var tm transform.TicketTypeMap
+		switch {
+		case isNull(v):
+			continue
+		case v.Kind == yaml.ScalarNode:
+			tm.TicketType = strings.TrimSpace(v.Value)
+		default:
+			fs := ps.fields(v, f, []string{"name", "create"})
+			if fs == nil {
+				continue
+			}
+			tm.TicketType, _ = ps.optionalText(fs, "name", f)
+			tm.Create = ps.flag(fs, "create", f)
+		}
+		if tm.TicketType == "" {
+			continue
+		}
+		if _, ok := sd.ticketTypes[key(tm.TicketType)]; !ok && !tm.Create && key(tm.TicketType) != key(sd.ticketType) {
+			ps.add(v, f, "no ticket type %q in the target workspace%s; or write {name: %s, create: true}",
+				tm.TicketType, suggest(tm.TicketType, slices.Sorted(maps.Values(sd.ticketTypes))), tm.TicketType)
+			continue
+		}
+		tm.Source = e.key.Value
+		m.TicketTypes = append(m.TicketTypes, tm)
 	}
 }
 

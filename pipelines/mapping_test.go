@@ -15,14 +15,14 @@ func testSides() *sides {
 		agents:      []sourceAgent{{"21", "Grace", "grace@acme.example"}, {"22", "Linus", "linus@acme.example"}},
 		groups:      []named{{"31", "Tier 1"}, {"32", "Billing"}},
 		fields:      []sourceField{{"501", "Order number", "integer"}, {"502", "Memo", "text"}},
-		values:      map[string][]string{"status": {"open", "hold"}, "priority": {"low", "urgent"}},
+		values:      map[string][]string{"status": {"open", "hold"}, "priority": {"low", "urgent"}, "type": {"incident", "question", "task"}},
 		customKeys:  map[string][]string{"contact": {"tier"}, "company": {"plan"}},
 		admins:      map[string]string{"grace@acme.example": "Grace", "lead@acme.example": "Lead"},
 		teams:       map[string]string{"first line": "First line"},
 		states:      []targetState{{"5", "in_progress", "In progress"}, {"15", "in_progress", "Waiting on engineering"}},
 		ticketAttrs: map[string]bool{"priority": true, "order number": true}, ticketAttrTypes: map[string]string{},
 		dataAttrs:  map[string]map[string]bool{"contact": {}, "company": {"plan": true}},
-		ticketType: "Support ticket",
+		ticketType: "Support ticket", ticketTypes: map[string]string{"incident": "Incident"},
 	}
 }
 
@@ -37,6 +37,10 @@ mapping:
   statuses:
     hold: Waiting on engineering
     open:
+  ticket_types:
+    incident: incident
+    task: {name: Back office, create: true}
+    question:
   priorities:
     attribute: Priority
     values: {urgent: P1}
@@ -58,11 +62,15 @@ mapping:
 		t.Fatal(err)
 	}
 	want := transform.Mapping{
-		Agents:     []transform.AgentMap{{"grace@acme.example", "lead@acme.example"}, {"linus@acme.example", ""}},
-		Groups:     []transform.GroupMap{{"Tier 1", "first line"}},
-		Statuses:   []transform.StatusMap{{"hold", "Waiting on engineering"}},
-		Properties: []transform.PropertyMap{{"priority", "Priority", false}, {"channel", "Source channel", true}},
-		Values:     []transform.ValueMap{{"priority", "urgent", "P1"}},
+		Agents: []transform.AgentMap{{Source: "grace@acme.example", AdminEmail: "lead@acme.example"},
+			{Source: "linus@acme.example", AdminEmail: ""}},
+		Groups:   []transform.GroupMap{{Source: "Tier 1", Team: "first line"}},
+		Statuses: []transform.StatusMap{{Source: "hold", State: "Waiting on engineering"}},
+		Properties: []transform.PropertyMap{{Property: "priority", Attribute: "Priority"},
+			{Property: "channel", Attribute: "Source channel", Create: true}},
+		Values: []transform.ValueMap{{Property: "priority", Source: "urgent", Target: "P1"}},
+		TicketTypes: []transform.TicketTypeMap{{Source: "incident", TicketType: "incident"},
+			{Source: "task", TicketType: "Back office", Create: true}},
 		Fields: []transform.FieldMap{
 			{Model: "ticket", Source: "Order number", Attribute: "Order number", Default: "0"},
 			{Model: "ticket", Source: "502", Skip: true},
@@ -86,6 +94,7 @@ mapping:
     Tier 1: Second line
   statuses:
     hold: Parked
+  ticket_types: {incident: Problem, bug: Incident}
   types: {attribute: Type}
   fields:
     Memo: {attribute: Notes}
@@ -112,13 +121,15 @@ mapping:
 		{5, "mapping.agents.ghost@acme.example: no source agent with this email or id in staging"},
 		{7, `mapping.groups.Tier 1: no team named "Second line" in the target workspace`},
 		{9, `mapping.statuses.hold: no ticket state "Parked" in the target workspace`},
-		{10, `mapping.types.attribute: ticket type "Support ticket" has no attribute "Type": add create: true to create it`},
-		{12, `mapping.fields.Memo: ticket type "Support ticket" has no attribute "Notes"`},
-		{13, "mapping.fields.Colour: no active source ticket field with this title or id in staging"},
-		{15, `mapping.contact_fields.tier: the workspace has no contact data attribute "Tier": add create: true`},
-		{16, "mapping.contact_fields.size: no contact in staging has a custom field \"size\""},
-		{16, `mapping.contact_fields.size.type: "number": want string, integer, float, boolean, date or datetime`},
-		{17, "mapping.teams: unknown key"},
+		{10, `mapping.ticket_types.incident: no ticket type "Problem" in the target workspace`},
+		{10, "mapping.ticket_types.bug: no ticket in staging has this type"},
+		{11, `mapping.types.attribute: ticket type "Support ticket" has no attribute "Type": add create: true to create it`},
+		{13, `mapping.fields.Memo: ticket type "Support ticket" has no attribute "Notes"`},
+		{14, "mapping.fields.Colour: no active source ticket field with this title or id in staging"},
+		{16, `mapping.contact_fields.tier: the workspace has no contact data attribute "Tier": add create: true`},
+		{17, "mapping.contact_fields.size: no contact in staging has a custom field \"size\""},
+		{17, `mapping.contact_fields.size.type: "number": want string, integer, float, boolean, date or datetime`},
+		{18, "mapping.teams: unknown key"},
 	}
 	got := Problems(err)
 	for _, w := range want {

@@ -28,6 +28,7 @@ var inputTables = []hashedTable{
 	{"transform_settings", byRow}, {"transform_phones", byRow},
 	{"transform_map_agents", byRow}, {"transform_map_groups", byRow}, {"transform_map_statuses", byRow},
 	{"transform_map_properties", byRow}, {"transform_map_values", byRow}, {"transform_map_fields", byRow},
+	{"transform_map_ticket_types", byRow},
 	{"target_workspace", byRow}, {"target_admins", byRow}, {"target_teams", byRow},
 	{"target_ticket_types", byRow}, {"target_ticket_type_attributes", byRow}, {"target_ticket_states", byRow},
 	{"target_data_attributes", byRow},

@@ -16,6 +16,16 @@ type Mapping struct {
 	Properties []PropertyMap // priority, type, channel → a ticket attribute
 	Values     []ValueMap    // priority, type, channel values → the attribute's values
 	Fields     []FieldMap    // custom fields → ticket attributes or contact/company data attributes
+	// TicketTypes give tickets of a source type (Zendesk's question, incident, …) their own
+	// Intercom ticket type; the others get Settings.TicketType.
+	TicketTypes []TicketTypeMap
+}
+
+// TicketTypeMap maps a source ticket type to an Intercom ticket type by name; Create plans the
+// type (with Settings.TicketTypeCategory) when the workspace lacks it.
+type TicketTypeMap struct {
+	Source, TicketType string
+	Create             bool
 }
 
 // AgentMap maps a source agent, named by email (lower-case) or id, to an admin's email; an empty
@@ -55,6 +65,7 @@ var mapTables = []struct{ name, columns string }{
 	{"transform_map_properties", "property TEXT, attribute TEXT, create_attribute BOOLEAN"},
 	{"transform_map_values", "property TEXT, source TEXT, target TEXT"},
 	{"transform_map_fields", "model TEXT, source TEXT, attribute TEXT, create_attribute BOOLEAN, skip BOOLEAN, default_value TEXT, data_type TEXT"},
+	{"transform_map_ticket_types", "source TEXT, ticket_type TEXT, create_type BOOLEAN"},
 }
 
 // rows returns the rows of each mapTables table, in the same order.
@@ -77,6 +88,9 @@ func (m Mapping) rows() [][][]any {
 	}
 	for _, f := range m.Fields {
 		out[5] = append(out[5], []any{f.Model, f.Source, f.Attribute, f.Create, f.Skip, f.Default, f.DataType})
+	}
+	for _, t := range m.TicketTypes {
+		out[6] = append(out[6], []any{t.Source, t.TicketType, t.Create})
 	}
 	return out
 }

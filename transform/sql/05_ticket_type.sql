@@ -1,18 +1,39 @@
 -- The Intercom ticket type, its attributes for the source's custom ticket fields, and each
 -- ticket's attribute values. Ticket mode only: conversations have no type.
 
--- The configured type: used when the target has it (by name, trimmed, case-insensitive), else
--- planned. Only when there is a ticket to give it to.
+-- Which type each ticket gets: mapping.ticket_types by the ticket's source type, else the
+-- configured one.
+CREATE OR REPLACE TEMP TABLE t_ticket_type_of AS
+SELECT t.source_id AS ticket_id,
+    coalesce((SELECT min(nullif(trim(m.ticket_type), '')) FROM transform_map_ticket_types m
+              WHERE name_key(m.source) = name_key(t.type)), c.ticket_type_name) AS type_name
+FROM t_tickets t CROSS JOIN t_context c
+WHERE c.ticket_mode = 'ticket';
+
+-- The types tickets use: each is used when the target has it (by name, trimmed,
+-- case-insensitive), else planned. The configured type keeps the op id it always had.
 CREATE OR REPLACE TEMP TABLE t_ticket_type AS
-SELECT c.ticket_type_name AS name, c.ticket_type_category AS category,
+SELECT u.name, c.ticket_type_category AS category,
     (SELECT min_by(id, id_key(id)) FROM target_ticket_types
-     WHERE name_key(name) = name_key(c.ticket_type_name)) AS target_id,
-    'ticket_type:' || c.ticket_type_name AS op_id
-FROM t_context c
-WHERE c.ticket_mode = 'ticket' AND EXISTS (SELECT 1 FROM t_tickets);
+     WHERE name_key(name) = name_key(u.name)) AS target_id,
+    'ticket_type:' || u.name AS op_id,
+    name_key(u.name) = name_key(c.ticket_type_name) AS is_default
+FROM (
+    SELECT CASE WHEN bool_or(name_key(o.type_name) = name_key(x.ticket_type_name)) THEN min(x.ticket_type_name)
+        ELSE min(o.type_name) END AS name
+    FROM t_ticket_type_of o CROSS JOIN t_context x
+    GROUP BY name_key(o.type_name)
+) u CROSS JOIN t_context c;
 
 INSERT INTO t_mapping
-SELECT 'ticket_type', name, category, target_id, target_id IS NOT NULL FROM t_ticket_type;
+SELECT 'ticket_type', name, category, target_id, target_id IS NOT NULL FROM t_ticket_type WHERE is_default;
+
+-- The source types mapping.ticket_types sends to a type of their own.
+INSERT INTO t_mapping
+SELECT DISTINCT 'source_ticket_type', t.type, tt.name, tt.target_id, tt.target_id IS NOT NULL
+FROM t_tickets t JOIN t_ticket_type_of o ON o.ticket_id = t.source_id
+JOIN t_ticket_type tt ON name_key(tt.name) = name_key(o.type_name)
+WHERE NOT tt.is_default;
 
 CREATE OR REPLACE TABLE plan_ticket_types AS
 SELECT op_id, name AS source_id, name, category, 'Imported by deskport' AS description
@@ -123,7 +144,10 @@ WHERE NOT starts_with(v.field_id, '~') AND NOT EXISTS (SELECT 1 FROM ticket_fiel
 CREATE OR REPLACE TEMP TABLE t_attributes AS
 SELECT f.source_id, f.title, f.type, f.options,
     CASE WHEN f.data_type = 'list' AND len(f.options) = 0 THEN 'string' ELSE f.data_type END AS data_type,
-    ta.id AS target_id, coalesce(ta.name, f.title) AS attr_name, tt.op_id AS type_op_id, tt.target_id AS type_id
+    ta.id AS target_id, coalesce(ta.name, f.title) AS attr_name, tt.op_id AS type_op_id, tt.target_id AS type_id,
+    -- The configured type's attributes keep their op ids; a mapped type's name its own.
+    'ticket_attribute:' || CASE WHEN tt.is_default THEN '' ELSE tt.name || ':' END || f.source_id AS op_id,
+    tt.is_default
 FROM t_fields f CROSS JOIN t_ticket_type tt
 LEFT JOIN (
     SELECT ticket_type_id, name_key(name) AS k, min_by(id, id_key(id)) AS id, min(name) AS name
@@ -136,13 +160,13 @@ SELECT 'ticket_attribute', source_id, title, target_id, target_id IS NOT NULL FR
 
 -- Intercom wants a description for every attribute, and list items as one comma-delimited string.
 CREATE OR REPLACE TABLE plan_ticket_attributes AS
-SELECT 'ticket_attribute:' || source_id AS op_id, source_id, type_id AS ticket_type_id,
+SELECT op_id, source_id, type_id AS ticket_type_id,
     CASE WHEN type_id IS NULL THEN type_op_id END AS ticket_type_ref,
     title AS name, 'Imported by deskport (source field ' || source_id || ')' AS description, data_type,
     CASE WHEN type = 'textarea' THEN true END AS multiline,
     CASE WHEN data_type = 'list' THEN array_to_string(list_transform(options, o -> o.name), ',') END AS list_items
 FROM t_attributes WHERE target_id IS NULL
-ORDER BY id_key(source_id);
+ORDER BY id_key(source_id), op_id;
 
 -- Each value converted to its attribute's type; one that does not convert (or a list value that is
 -- none of the field's options) is dropped with a note. A list value is the option's name, the label
@@ -159,7 +183,10 @@ SELECT v.ticket_id, a.source_id AS field_id, a.attr_name, a.data_type,
         WHEN 'list' THEN to_json(list_filter(a.options, o -> o.value = (CASE WHEN json_type(v.value) = 'ARRAY'
             THEN v.value ->> '$[0]' ELSE v.value ->> '$' END))[1].name)
     END AS out
-FROM t_field_values v JOIN t_attributes a ON a.source_id = v.field_id;
+FROM t_field_values v JOIN (
+    -- One attribute per field: the configured type's name for it wins over a mapped type's.
+    SELECT * FROM t_attributes QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY is_default DESC, op_id) = 1
+) a ON a.source_id = v.field_id;
 
 INSERT INTO t_notes
 SELECT 'tickets', ticket_id, 'field value not valid for its type: not migrated' FROM t_converted WHERE out IS NULL

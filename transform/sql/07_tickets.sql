@@ -24,7 +24,8 @@ SELECT
     c.skip_notifications,
     t.requester_id, t.assignee_id, t.group_id, t.organization_id, t.status
 FROM t_tickets t CROSS JOIN t_context c
-LEFT JOIN t_ticket_type tt ON true
+LEFT JOIN t_ticket_type_of tto ON tto.ticket_id = t.source_id
+LEFT JOIN t_ticket_type tt ON name_key(tt.name) = name_key(tto.type_name)
 LEFT JOIN plan_companies co ON co.source_id = t.organization_id
 LEFT JOIN t_ticket_values v ON v.ticket_id = t.source_id
 LEFT JOIN t_agent_map am ON am.source_id = t.assignee_id

@@ -61,4 +61,4 @@ DROP TABLE t_part_heads; DROP TABLE t_attachments; DROP TABLE t_status_map; DROP
 DROP TABLE t_ticket_status; DROP TABLE t_ticket_tags; DROP TABLE t_ops;
 DROP TABLE t_policy; DROP TABLE t_out_of_range; DROP TABLE t_field_map; DROP TABLE t_field_defaults;
 DROP TABLE t_custom_values; DROP TABLE t_contact_phones; DROP TABLE t_custom_attributes;
-DROP TABLE t_attachment_notices; DROP TABLE t_status_override;
+DROP TABLE t_attachment_notices; DROP TABLE t_status_override; DROP TABLE t_ticket_type_of;
