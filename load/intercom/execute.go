@@ -68,6 +68,12 @@ func (c *Client) Execute(ctx context.Context, op load.Op, refs load.Refs, files 
 		return x.tagging(ctx)
 	case kindDataAttribute:
 		return x.dataAttribute(ctx)
+	case kindCollection:
+		return x.collection(ctx)
+	case kindArticle:
+		return x.article(ctx)
+	case kindArticleUpdate:
+		return x.articleUpdate(ctx)
 	}
 	return "", &load.OpError{Code: "unsupported_kind", Message: fmt.Sprintf("op %s: kind %q is not one Intercom loads", op.ID, op.Kind)}
 }

@@ -205,6 +205,12 @@ func defaultRoutes() map[string]http.HandlerFunc {
 			map[string]any{"type": "data_attribute", "id": 13001, "model": "contact", "name": "source_phone", "data_type": "string", "custom": true},
 			map[string]any{"type": "data_attribute", "id": 13002, "model": "conversation", "name": "Topic", "data_type": "string", "custom": true},
 			map[string]any{"type": "data_attribute", "id": 13003, "model": "company", "name": "Old", "data_type": "string", "archived": true}}}),
+		"POST /help_center/collections": answer(map[string]any{"id": "9100001", "name": "Getting started", "parent_id": nil}),
+		"POST /articles":                answer(map[string]any{"type": "article", "id": "8800001", "title": "Sign in"}),
+		"GET /articles/{id}": func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, map[string]any{"type": "article", "id": r.PathValue("id"), "url": "https://intercom.help/acme/en/articles/" + r.PathValue("id")})
+		},
+		"PUT /articles/{id}": answer(map[string]any{"type": "article", "id": "8800001"}),
 	}
 }
 

@@ -29,9 +29,12 @@ const maxSearchPages = 20
 //     plan's created_at, matched by body;
 //   - part: the ticket or conversation read back, a part of the same author, kind, time, body and
 //     attachment names (GET returns the 500 newest parts).
+//   - collection: the collections listed, matched by name and parent; article: the articles
+//     listed, matched by title and parent collection (both get the time of the call, so no
+//     timestamp narrows the lookup).
 //
-// contact_company, tagging and ticket_state are idempotent (attaching, tagging or setting a state
-// twice has the effect of once): they are reported not found, so the loader simply sends them
+// contact_company, tagging, ticket_state and article_update are idempotent (attaching, tagging,
+// setting a state or rewriting a body twice has the effect of once): they are reported not found, so the loader simply sends them
 // again. So is an op whose payload or references do not allow a lookup: Execute reports why.
 //
 // Searches see new records after a delay (Intercom indexes them within minutes), so a ticket or
@@ -61,7 +64,11 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 		id, err = x.findPart(ctx)
 	case kindDataAttribute:
 		id, err = x.findDataAttribute(ctx)
-	case kindContactCompany, kindTagging, kindTicketState:
+	case kindCollection:
+		id, err = x.findCollection(ctx)
+	case kindArticle:
+		id, err = x.findArticle(ctx)
+	case kindContactCompany, kindTagging, kindTicketState, kindArticleUpdate:
 		return "", false, nil
 	default:
 		return "", false, nil
