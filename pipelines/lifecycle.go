@@ -6,6 +6,7 @@ import (
 
 	"github.com/deskport/deskport/internal/staging"
 	"github.com/deskport/deskport/load"
+	"github.com/deskport/deskport/schema"
 )
 
 // RollbackOptions are the rollback command's choices on top of the pipeline file.
@@ -44,4 +45,34 @@ func recordRates(target targetClient) *load.RateLog {
 	log := load.NewRateLog(nil)
 	r.SetRateLog(log)
 	return log
+}
+
+// VerifyOptions are the verify command's choices on top of the pipeline file.
+type VerifyOptions struct {
+	Sample     int // records per kind; 0 with All false: the default sample
+	All        bool
+	Getenv     func(string) string
+	HTTPClient *http.Client
+}
+
+// Verify reads migrated records back from the target and compares them with the plan, and the
+// target's totals with the ledger's. It only reads: the staging file is opened read-only.
+func Verify(ctx context.Context, p *Pipeline, opts VerifyOptions) (*load.VerifyResult, error) {
+	target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
+	if err != nil {
+		return nil, err
+	}
+	workspace, err := p.targetWorkspace()
+	if err != nil {
+		return nil, err
+	}
+	if err := target.Check(ctx, workspace); err != nil {
+		return nil, err
+	}
+	db, err := schema.OpenReadOnly(ctx, p.Staging)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return load.Verify(ctx, db, load.VerifyOptions{Target: target, System: p.Target.System, Sample: opts.Sample, All: opts.All})
 }

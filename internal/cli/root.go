@@ -81,6 +81,7 @@ func newRoot(env *Env) *cobra.Command {
 		newReplayCmd(env),
 		newReportCmd(env),
 		newRollbackCmd(env),
+		newVerifyCmd(env),
 		newSQLCmd(env),
 		newStatusCmd(env),
 		newDemoCmd(env),

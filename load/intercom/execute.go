@@ -43,6 +43,9 @@ const maxAttachments = 10
 // answer is a plain error (transient: the loader reconciles before sending it again).
 func (c *Client) Execute(ctx context.Context, op load.Op, refs load.Refs, files load.Files) (string, error) {
 	x := &exec{c: c, op: op, refs: refs, files: files}
+	if run, ok := lifecycleKinds[op.Kind]; ok {
+		return run(x, ctx)
+	}
 	switch op.Kind {
 	case kindTicketType:
 		return x.ticketType(ctx)

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/deskport/deskport/sandbox/intercom"
+)
+
+// TestVerifyNamesPlantedDifferences: after a clean load verify finds nothing and exits 0; after a
+// reply is dropped, a reply's time moved and a ticket's state changed behind the API's back, it
+// names each (record, field) and exits 1.
+func TestVerifyNamesPlantedDifferences(t *testing.T) {
+	sb, file := prepared(t, 30, intercom.DefaultOptions())
+	if code, out, stderr := run(t, context.Background(), "load", "-p", file); code != 0 {
+		t.Fatalf("load: %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr := run(t, context.Background(), "verify", "-p", file, "--all")
+	if code != 0 {
+		t.Fatalf("verify after a clean load: exit %d\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "no differences") || !strings.Contains(out, "total tickets") {
+		t.Errorf("verify does not say what it checked:\n%s", out)
+	}
+
+	planted := plantDifferences(t, sb.Intercom())
+	code, out, stderr = run(t, context.Background(), "verify", "-p", file, "--all", "--format", "csv")
+	if code != 1 {
+		t.Fatalf("verify after tampering: exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	for _, want := range planted {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify does not name %q:\n%s", want, out)
+		}
+	}
+}
+
+// plantDifferences changes three tickets in the target and returns what verify must print of
+// each: the ticket's id with the field.
+func plantDifferences(t *testing.T, ic *intercom.Server) []string {
+	t.Helper()
+	var withReplies []intercom.Ticket
+	for _, tk := range ic.Tickets() {
+		if replies(tk) >= 2 {
+			withReplies = append(withReplies, tk)
+		}
+	}
+	if len(withReplies) < 3 {
+		t.Fatalf("only %d tickets with two replies to tamper with", len(withReplies))
+	}
+	dropped, moved, restated := withReplies[0], withReplies[1], withReplies[2]
+	var droppedPart, movedPart string
+	ic.TamperTicket(dropped.ID, func(tk *intercom.Ticket) {
+		i := lastReply(tk.Parts)
+		droppedPart = tk.Parts[i].ID
+		tk.Parts = append(tk.Parts[:i], tk.Parts[i+1:]...)
+	})
+	ic.TamperTicket(moved.ID, func(tk *intercom.Ticket) {
+		i := lastReply(tk.Parts)
+		movedPart = tk.Parts[i].ID
+		tk.Parts[i].CreatedAt += 3600
+	})
+	states := ic.TicketStates() // read before: a tamper function runs under the server's lock
+	ic.TamperTicket(restated.ID, func(tk *intercom.Ticket) {
+		for _, s := range states {
+			if s.ID != tk.StateID {
+				tk.StateID, tk.State = s.ID, s.Category
+				return
+			}
+		}
+	})
+	t.Logf("dropped part %s of ticket %s, moved part %s of ticket %s, changed the state of %s",
+		droppedPart, dropped.ID, movedPart, moved.ID, restated.ID)
+	return []string{
+		dropped.ID + ",", "parts.count", // the reply that went is missing and the count is short
+		moved.ID + ",", ".created_at",
+		restated.ID + ",", ",state,",
+	}
+}
+
+func replies(tk intercom.Ticket) int {
+	n := 0
+	for _, p := range tk.Parts {
+		if p.PartType == "comment" || p.PartType == "note" {
+			n++
+		}
+	}
+	return n
+}
+
+func lastReply(parts []intercom.Part) int {
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i].PartType == "comment" || parts[i].PartType == "note" {
+			return i
+		}
+	}
+	return -1
+}
