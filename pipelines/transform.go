@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,17 +62,24 @@ func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transf
 	return transform.Run(ctx, store.DB(), settings)
 }
 
-// stagedMapping resolves the mapping section against the names staged in db.
+// stagedMapping resolves the mapping section against the names staged in db, and checks that the
+// team or admin options.assignment.unassigned names is in the workspace.
 func (p *Pipeline) stagedMapping(ctx context.Context, db *sql.DB, s transform.Settings) (transform.Mapping, error) {
-	if p.Mapping.Kind == 0 {
-		return transform.Mapping{}, nil
-	}
 	sd, err := readSides(ctx, db, s.TicketType)
 	if err != nil {
 		return transform.Mapping{}, err
 	}
+	if team, ok := strings.CutPrefix(s.Unassigned, "team:"); ok && sd.teams[key(team)] == "" {
+		return transform.Mapping{}, fmt.Errorf("%s: options.assignment.unassigned: no team named %q in the target workspace%s",
+			p.Path, team, suggest(team, slices.Sorted(maps.Values(sd.teams))))
+	}
+	if email, ok := strings.CutPrefix(s.Unassigned, "admin:"); ok && !hasKey(sd.admins, key(email)) {
+		return transform.Mapping{}, fmt.Errorf("%s: options.assignment.unassigned: no admin with the email %q in the target workspace", p.Path, email)
+	}
 	return p.resolveMapping(sd)
 }
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 
 // transformMemoryLimit bounds DuckDB's memory during the transform; beyond it, DuckDB spills what
 // it can to disk.

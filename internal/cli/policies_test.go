@@ -24,7 +24,7 @@ func TestPhoneValidationAcceptance(t *testing.T) {
 	if invalid*100 < all*5 {
 		t.Fatalf("only %d of %d source contacts have an invalid phone: the test needs at least 5%%", invalid, all)
 	}
-	if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE kind = 'contact' AND event <> 'loaded'`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE entity = 'contacts' AND event <> 'loaded'`); n != 0 {
 		t.Errorf("%d contacts not loaded: %v", n, failures(t, db))
 	}
 	planned := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'contact'`)
@@ -72,5 +72,95 @@ func TestPhoneValidationAcceptance(t *testing.T) {
 		SELECT 1 FROM plan_ops g WHERE g.kind = 'tagging' AND g.source_id = t.source_id || ':migrated')`)
 	if untagged != 0 {
 		t.Errorf("%d tickets without the migrated tag", untagged)
+	}
+}
+
+// TestMappingAndOptionsEndToEnd loads a plan made with a mapping and options into the strict
+// simulator: a source ticket type onto a ticket type the load creates (with the fields'
+// attributes), the priority kept in a created attribute with renamed values, source ids kept,
+// unassigned tickets given to a team, inline images taken out and a date range. Every op loads.
+func TestMappingAndOptionsEndToEnd(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{Seed: 3, Tickets: 120})
+	file := sandboxPipeline(t, url)
+	team := sb.Intercom().Teams()[0]
+	text := readFile(t, file) + `
+mapping:
+  ticket_types:
+    incident: {name: Incident, create: true}
+  priorities: {attribute: Priority, create: true, values: {urgent: P1}}
+options:
+  keep_source_ids: true
+  assignment: {unassigned: "team:` + team.Name + `"}
+  attachments: {skip_inline_images: true}
+  date_range: {from: 2000-01-01}
+`
+	text = strings.Replace(strings.Replace(text, "\noptions: {}\n", "\n", 1), "\nmapping: {}\n", "\n", 1)
+	writeFile(t, file, text)
+	migrate(t, file)
+	db := openStaging(t, file)
+	if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE event NOT IN ('loaded', 'skipped')`); n != 0 {
+		t.Fatalf("%d ops neither loaded nor skipped: %v", n, failures(t, db))
+	}
+	if st := sb.Intercom().Stats(); st.StrictErrors != 0 {
+		t.Errorf("%d requests failed strict validation", st.StrictErrors)
+	}
+	ic := sb.Intercom()
+	types := map[string]intercom.TicketType{}
+	for _, tt := range ic.TicketTypes() {
+		types[tt.ID] = tt
+	}
+	ids := map[string]string{} // target ticket id → source id
+	rows, err := db.Query(`SELECT source_id, target_id FROM id_map WHERE op_id LIKE 'ticket:%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var src, dst string
+		if err := rows.Scan(&src, &dst); err != nil {
+			t.Fatal(err)
+		}
+		ids[dst] = src
+	}
+	rows.Close()
+	incidents, loose := 0, 0
+	for _, tk := range ic.Tickets() {
+		src := ids[tk.ID]
+		var srcType, priority string
+		var assignee, group *string
+		if err := db.QueryRow(`SELECT coalesce(type, ''), coalesce(priority, ''), assignee_id, group_id FROM tickets WHERE source_id = ?`, src).
+			Scan(&srcType, &priority, &assignee, &group); err != nil {
+			t.Fatalf("ticket %s: %v", src, err)
+		}
+		if got := types[tk.TicketTypeID].Name; (srcType == "incident") != (got == "Incident") {
+			t.Errorf("ticket %s of type %q has ticket type %q", src, srcType, got)
+		}
+		if srcType == "incident" {
+			incidents++
+		}
+		if tk.Attributes["Source ID"] != src {
+			t.Errorf("ticket %s: Source ID %v", src, tk.Attributes["Source ID"])
+		}
+		want := map[string]string{"urgent": "P1"}[priority]
+		if want == "" {
+			want = priority
+		}
+		if got, _ := tk.Attributes["Priority"].(string); got != want {
+			t.Errorf("ticket %s: Priority %q, want %q", src, got, want)
+		}
+		// A ticket without an assignee keeps its group's team; with neither, it gets the option's.
+		if assignee == nil && group == nil {
+			loose++
+		}
+		if assignee == nil && group == nil && tk.TeamAssigneeID != team.ID {
+			t.Errorf("ticket %s without an assignee or group has team %q, want %s (%s)", src, tk.TeamAssigneeID, team.Name, team.ID)
+		}
+		for _, p := range tk.Parts {
+			if strings.Contains(strings.ToLower(p.Body), "<img") {
+				t.Errorf("ticket %s: a part still has an image: %.80s", src, p.Body)
+			}
+		}
+	}
+	if incidents == 0 || loose == 0 {
+		t.Errorf("%d incidents, %d tickets without assignee or group: the sample does not exercise the mapping", incidents, loose)
 	}
 }
