@@ -78,11 +78,11 @@ func TestPhoneValidationAcceptance(t *testing.T) {
 // TestMappingAndOptionsEndToEnd loads a plan made with a mapping and options into the strict
 // simulator: a source ticket type onto a ticket type the load creates (with the fields'
 // attributes), the priority kept in a created attribute with renamed values, source ids kept,
-// unassigned tickets given to a team, inline images taken out and a date range. Every op loads.
+// unassigned tickets given to an admin, inline images taken out and a date range. Every op loads.
 func TestMappingAndOptionsEndToEnd(t *testing.T) {
 	sb, url := startSandbox(t, sandbox.Options{Seed: 3, Tickets: 120})
 	file := sandboxPipeline(t, url)
-	team := sb.Intercom().Teams()[0]
+	admin := sb.Intercom().Admins()[0]
 	text := readFile(t, file) + `
 mapping:
   ticket_types:
@@ -90,7 +90,7 @@ mapping:
   priorities: {attribute: Priority, create: true, values: {urgent: P1}}
 options:
   keep_source_ids: true
-  assignment: {unassigned: "team:` + team.Name + `"}
+  assignment: {unassigned: "admin:` + admin.Email + `"}
   attachments: {skip_inline_images: true}
   date_range: {from: 2000-01-01}
 `
@@ -126,9 +126,9 @@ options:
 	for _, tk := range ic.Tickets() {
 		src := ids[tk.ID]
 		var srcType, priority string
-		var assignee, group *string
-		if err := db.QueryRow(`SELECT coalesce(type, ''), coalesce(priority, ''), assignee_id, group_id FROM tickets WHERE source_id = ?`, src).
-			Scan(&srcType, &priority, &assignee, &group); err != nil {
+		var assignee *string
+		if err := db.QueryRow(`SELECT coalesce(type, ''), coalesce(priority, ''), assignee_id FROM tickets WHERE source_id = ?`, src).
+			Scan(&srcType, &priority, &assignee); err != nil {
 			t.Fatalf("ticket %s: %v", src, err)
 		}
 		if got := types[tk.TicketTypeID].Name; (srcType == "incident") != (got == "Incident") {
@@ -147,12 +147,11 @@ options:
 		if got, _ := tk.Attributes["Priority"].(string); got != want {
 			t.Errorf("ticket %s: Priority %q, want %q", src, got, want)
 		}
-		// A ticket without an assignee keeps its group's team; with neither, it gets the option's.
-		if assignee == nil && group == nil {
+		if assignee == nil {
 			loose++
-		}
-		if assignee == nil && group == nil && tk.TeamAssigneeID != team.ID {
-			t.Errorf("ticket %s without an assignee or group has team %q, want %s (%s)", src, tk.TeamAssigneeID, team.Name, team.ID)
+			if tk.AdminAssigneeID != admin.ID {
+				t.Errorf("ticket %s without an assignee has admin %q, want %s (%s)", src, tk.AdminAssigneeID, admin.Email, admin.ID)
+			}
 		}
 		for _, p := range tk.Parts {
 			if strings.Contains(strings.ToLower(p.Body), "<img") {
@@ -161,6 +160,6 @@ options:
 		}
 	}
 	if incidents == 0 || loose == 0 {
-		t.Errorf("%d incidents, %d tickets without assignee or group: the sample does not exercise the mapping", incidents, loose)
+		t.Errorf("%d incidents, %d tickets without an assignee: the sample does not exercise the mapping", incidents, loose)
 	}
 }
