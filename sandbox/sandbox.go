@@ -40,7 +40,9 @@ const DefaultTickets = 500
 type Options struct {
 	Seed    int64
 	Tickets int // [DefaultTickets]
-	Zendesk zendesk.Options
+	// Articles sizes the Zendesk Guide (knowledge base); 0: none.
+	Articles int
+	Zendesk  zendesk.Options
 	// Intercom configures the target workspace. Without Admins and Teams
 	// they are derived from the account's agents and groups (see
 	// intercomDirectory).
@@ -63,7 +65,7 @@ func New(opts Options) *Server {
 	if opts.Zendesk.MountPath == "" {
 		opts.Zendesk.MountPath = ZendeskPath
 	}
-	acct := gen.Generate(gen.Options{Seed: opts.Seed, Tickets: opts.Tickets})
+	acct := gen.Generate(gen.Options{Seed: opts.Seed, Tickets: opts.Tickets, Articles: opts.Articles})
 	s := &Server{acct: acct, zendesk: zendesk.New(acct, opts.Zendesk),
 		intercom: intercom.New(intercomDirectory(acct, opts.Intercom))}
 	mux := http.NewServeMux()

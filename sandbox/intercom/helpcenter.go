@@ -332,7 +332,7 @@ func pageByNumber[T any](c *call, all []entry[T], render func(*T) obj) (any, err
 func (s *Server) renderCollection(col *Collection) obj {
 	o := obj{"id": col.ID, "workspace_id": s.opts.WorkspaceID, "name": col.Name, "description": nilIfEmpty(col.Description),
 		"created_at": col.CreatedAt, "updated_at": col.UpdatedAt,
-		"url": fmt.Sprintf("https://intercom.help/%s/en/collections/%s", s.opts.WorkspaceID, col.ID),
+		"url":  fmt.Sprintf("https://intercom.help/%s/en/collections/%s", s.opts.WorkspaceID, col.ID),
 		"icon": "book-bookmark", "order": 0, "default_locale": "en", "parent_id": nilIfEmpty(col.ParentID),
 		"help_center_id": mustInt(col.HelpCenterID)}
 	if len(col.Translations) > 0 {

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskport/deskport/pipelines"
+	"github.com/deskport/deskport/sandbox"
+	"github.com/deskport/deskport/sandbox/gen"
+	"github.com/deskport/deskport/sandbox/intercom"
+)
+
+// kbPipeline writes a sandbox pipeline file whose options choose the knowledge base policy and
+// migrate translations.
+func kbPipeline(t *testing.T, url, hierarchy string) string {
+	t.Helper()
+	file := sandboxPipeline(t, url)
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := fmt.Sprintf("options:\n  kb: {hierarchy: %s, translations: true}", hierarchy)
+	out := regexp.MustCompile(`(?m)^options: \{\}$`).ReplaceAllString(string(text), opts)
+	if out == string(text) {
+		t.Fatal("the sandbox pipeline file has no empty options block to fill")
+	}
+	if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestMigrateGuideToIntercom is the knowledge base acceptance: a generated Zendesk Guide with
+// sectionless articles, sections five deep, four locales (Icelandic unsupported by Intercom) and
+// links between articles arrives in the Intercom simulator with every article once, where the
+// policy says, with its state, author and translations; the unsupported locale is reported and
+// internal links point at the new articles.
+func TestMigrateGuideToIntercom(t *testing.T) {
+	for _, hierarchy := range []string{"keep", "default_folder"} {
+		t.Run(hierarchy, func(t *testing.T) {
+			sb, url := startSandbox(t, sandbox.Options{Seed: 21, Tickets: 10, Articles: 30})
+			file := kbPipeline(t, url, hierarchy)
+			migrate(t, file)
+			db := openStaging(t, file)
+			if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE event = 'failed'`); n != 0 {
+				t.Fatalf("%d ops failed: %v", n, failures(t, db))
+			}
+			ic := sb.Intercom()
+			if st := ic.Stats(); st.StrictErrors != 0 || st.Duplicates["article"] != 0 || st.Duplicates["collection"] != 0 {
+				t.Errorf("strict errors %d, duplicates %v", st.StrictErrors, st.Duplicates)
+			}
+			g := sb.Account().Guide
+			k := newKBTarget(t, ic)
+			if len(k.articles) != len(g.Articles) {
+				t.Errorf("%d articles in the target, want %d", len(k.articles), len(g.Articles))
+			}
+			unsupported := 0
+			for i := range g.Articles {
+				a := &g.Articles[i]
+				got, ok := k.byTitle[a.Title]
+				if !ok {
+					t.Errorf("article %d %q did not arrive", a.ID, a.Title)
+					continue
+				}
+				k.checkArticle(t, sb, &g, a, got, hierarchy)
+				for _, tr := range a.Translations {
+					if tr.Locale == "is" {
+						unsupported++
+					}
+				}
+			}
+			if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE event = 'skipped' AND entity = 'kb_translations'
+				AND message = 'locale not supported by Intercom: is'`); n != unsupported || n == 0 {
+				t.Errorf("%d unsupported translations reported in the ledger, want %d", n, unsupported)
+			}
+			k.checkLinks(t, ic, &g)
+		})
+	}
+}
+
+// kbTarget is the Intercom Help Center after the load.
+type kbTarget struct {
+	articles    []intercom.Article
+	byTitle     map[string]intercom.Article
+	collections map[string]intercom.Collection
+	adminOf     map[string]string
+	me          string
+}
+
+func newKBTarget(t *testing.T, ic *intercom.Server) *kbTarget {
+	k := &kbTarget{articles: ic.Articles(), byTitle: map[string]intercom.Article{},
+		collections: map[string]intercom.Collection{}, adminOf: map[string]string{}}
+	for _, a := range k.articles {
+		if _, dup := k.byTitle[a.Title]; dup {
+			t.Errorf("article %q arrived twice", a.Title)
+		}
+		k.byTitle[a.Title] = a
+	}
+	for _, c := range ic.Collections() {
+		k.collections[c.ID] = c
+	}
+	for i, a := range ic.Admins() {
+		k.adminOf[strings.ToLower(a.Email)] = a.ID
+		if i == 0 {
+			k.me = a.ID
+		}
+	}
+	return k
+}
+
+// path is where the article sits: its collection's parent's name > its collection's name.
+func (k *kbTarget) path(a intercom.Article) string {
+	sec, ok := k.collections[a.ParentID]
+	if !ok {
+		return "(none)"
+	}
+	top, ok := k.collections[sec.ParentID]
+	if !ok || top.ParentID != "" {
+		return "(not two levels)"
+	}
+	return top.Name + " > " + sec.Name
+}
+
+// wantPath is where the policy puts a source article.
+func wantPath(g *gen.Guide, a *gen.KBArticle, hierarchy string) string {
+	const fallback = "Source default category > Source default folder"
+	if a.SectionID == 0 || (hierarchy == "default_folder" && g.SectionDepth(a.SectionID) > 1) {
+		return fallback
+	}
+	var names []string
+	s := g.Section(a.SectionID)
+	for ; s.ParentID != 0; s = g.Section(s.ParentID) {
+		names = append([]string{s.Name}, names...)
+	}
+	names = append([]string{s.Name}, names...)
+	for _, c := range g.Categories {
+		if c.ID == s.CategoryID {
+			return c.Name + " > " + strings.Join(names, " / ")
+		}
+	}
+	return fallback
+}
+
+func (k *kbTarget) checkArticle(t *testing.T, sb *sandbox.Server, g *gen.Guide, a *gen.KBArticle, got intercom.Article, hierarchy string) {
+	t.Helper()
+	if p, want := k.path(got), wantPath(g, a, hierarchy); p != want {
+		t.Errorf("article %d: in %q, want %q", a.ID, p, want)
+	}
+	if want := map[bool]string{true: "draft", false: "published"}[a.Draft]; got.State != want {
+		t.Errorf("article %d: state %s, want %s", a.ID, got.State, want)
+	}
+	wantAuthor := k.me
+	for _, u := range sb.Account().Users {
+		if u.ID == a.AuthorID {
+			if id, ok := k.adminOf[strings.ToLower(u.Email)]; ok {
+				wantAuthor = id
+			}
+		}
+	}
+	if got.AuthorID != wantAuthor {
+		t.Errorf("article %d: author %s, want %s", a.ID, got.AuthorID, wantAuthor)
+	}
+	var wantLocales []string
+	for _, tr := range a.Translations {
+		if tr.Locale == "de" || tr.Locale == "fr" {
+			wantLocales = append(wantLocales, tr.Locale)
+		}
+	}
+	var gotLocales []string
+	for loc, c := range got.Translations {
+		gotLocales = append(gotLocales, loc)
+		if c.Title == "" || c.Body == "" {
+			t.Errorf("article %d: %s translation without title or body", a.ID, loc)
+		}
+	}
+	slices.Sort(wantLocales)
+	slices.Sort(gotLocales)
+	if !slices.Equal(gotLocales, wantLocales) {
+		t.Errorf("article %d: translations %v, want %v", a.ID, gotLocales, wantLocales)
+	}
+}
+
+// checkLinks: a link to another article now points at that article in Intercom; the link to an
+// article that never existed is left as it was.
+func (k *kbTarget) checkLinks(t *testing.T, ic *intercom.Server, g *gen.Guide) {
+	t.Helper()
+	rewritten := 0
+	for i, a := range g.Articles {
+		got := k.byTitle[a.Title]
+		if i%3 == 1 {
+			prev := k.byTitle[g.Articles[i-1].Title]
+			if !strings.Contains(got.Body, ic.ArticleURL(prev.ID)) || strings.Contains(got.Body, gen.ArticleURL(g.Articles[i-1].ID, "en-us")) {
+				t.Errorf("article %d: link to %d not rewritten: %s", a.ID, g.Articles[i-1].ID, got.Body)
+			}
+			rewritten++
+		}
+		if i == 2 && !strings.Contains(got.Body, gen.ArticleURL(360_049_999_999, "en-us")) {
+			t.Errorf("article %d: the link to a missing article changed: %s", a.ID, got.Body)
+		}
+	}
+	if rewritten == 0 {
+		t.Error("no article had a link to rewrite")
+	}
+}
+
+// TestGuideLoadSurvivesLostAnswers: with a third of the answers dropped after the write, every
+// collection and article is found by the reconciling look-up rather than created again, and a
+// replay of what failed completes the load with each once.
+func TestGuideLoadSurvivesLostAnswers(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{Seed: 22, Tickets: 5, Articles: 25})
+	file := kbPipeline(t, url, "keep")
+	for _, stage := range []string{"extract", "transform"} {
+		if code, out, stderr := run(t, context.Background(), stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %d\n%s%s", stage, code, out, stderr)
+		}
+	}
+	sb.Intercom().SetFaults(intercom.Faults{DropAfterWriteRate: 0.3, ErrorRate: 0.05})
+	p, err := pipelines.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipelines.RunLoad(context.Background(), p, pipelines.LoadOptions{Getenv: os.Getenv,
+		MaxAttempts: 2, AttemptTimeout: 20 * time.Second, Backoff: 5 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	sb.Intercom().SetFaults(intercom.Faults{})
+	if code, out, stderr := run(t, context.Background(), "replay", "-p", file, "--failed"); code != 0 {
+		t.Fatalf("replay: %d\n%s%s", code, out, stderr)
+	}
+	db := openStaging(t, file)
+	reconciled := count(t, db, `SELECT count(*) FROM load_events WHERE code = 'reconciled' AND kind IN ('collection', 'article')`)
+	if reconciled == 0 {
+		t.Error("no collection or article was found by reconciling: the faults did not reach them")
+	}
+	checkLoadedOnce(t, sb, file)
+	ic := sb.Intercom()
+	for kind, want := range map[string]int{"collection": len(ic.Collections()), "article": len(ic.Articles())} {
+		if n := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = ?`, kind); n != want {
+			t.Errorf("%s: the plan has %d, the target %d", kind, n, want)
+		}
+	}
+	t.Logf("%d collections and articles reconciled", reconciled)
+}
