@@ -19,7 +19,7 @@ var SampleSeedKinds = []string{"ticket", "conversation", "article"}
 // ticket type's attributes; an article's translations).
 var attachedKinds = map[string]bool{
 	"part": true, "ticket_state": true, "tagging": true, "contact_company": true,
-	"ticket_attribute": true, "ticket_update": true, "contact_update": true, "article_translation": true,
+	"ticket_attribute": true, "ticket_update": true, "contact_update": true, "article_update": true,
 }
 
 // sampleOp is what choosing a sample needs of an op.

@@ -76,3 +76,18 @@ func Verify(ctx context.Context, p *Pipeline, opts VerifyOptions) (*load.VerifyR
 	defer db.Close()
 	return load.Verify(ctx, db, load.VerifyOptions{Target: target, System: p.Target.System, Sample: opts.Sample, All: opts.All})
 }
+
+// SampleSelection chooses a demo migration of n records per kind from the plan in the staging file
+// (load.SampleOps): the selection to load, and how many ops it holds.
+func SampleSelection(ctx context.Context, p *Pipeline, n int) (load.Selection, int, error) {
+	db, err := schema.OpenReadOnly(ctx, p.Staging)
+	if err != nil {
+		return load.Selection{}, 0, err
+	}
+	defer db.Close()
+	ops, count, err := load.SampleOps(ctx, db, n)
+	if err != nil {
+		return load.Selection{}, 0, err
+	}
+	return load.Selection{Sample: n, Only: ops}, count, nil
+}

@@ -82,6 +82,7 @@ func newRoot(env *Env) *cobra.Command {
 		newReportCmd(env),
 		newRollbackCmd(env),
 		newVerifyCmd(env),
+		newMigrateCmd(env),
 		newSQLCmd(env),
 		newStatusCmd(env),
 		newDemoCmd(env),

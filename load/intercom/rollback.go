@@ -39,6 +39,7 @@ var undoRules = map[string]undoRule{
 	kindTagging:         {parentField: "parent_ref", reason: "the tag stays on a record this run did not create"},
 	kindContactCompany:  {parentField: "contact_ref", reason: "the membership stays on a contact this run did not create"},
 	kindContactUpdate:   {parentField: "contact_ref", reason: "an update cannot be undone through Intercom's API"},
+	"article_update":    {parentField: "article_ref", reason: "an update cannot be undone through Intercom's API"},
 	kindTicketType:      {reason: "Intercom cannot delete ticket types; the next load reuses it"},
 	kindTicketAttribute: {reason: "Intercom cannot delete ticket type attributes; the next load reuses it"},
 }

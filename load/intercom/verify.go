@@ -196,8 +196,12 @@ func (v *verification) ticketWanted(p ticketPayload) ticketWanted {
 		if up.TicketStateID != "" {
 			w.state = string(up.TicketStateID)
 		}
-		if up.AdminAssigneeID != "" || up.TeamAssigneeID != "" {
-			w.admin, w.team = string(up.AdminAssigneeID), string(up.TeamAssigneeID)
+		// assignee_id sets the admin or the team it names and leaves the other as it was.
+		if up.AdminAssigneeID != "" {
+			w.admin = string(up.AdminAssigneeID)
+		}
+		if up.TeamAssigneeID != "" {
+			w.team = string(up.TeamAssigneeID)
 		}
 	}
 	return w

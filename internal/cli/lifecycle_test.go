@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/deskport/deskport/sandbox"
+	"github.com/deskport/deskport/sandbox/gen"
+	"github.com/deskport/deskport/sandbox/intercom"
+)
+
+// TestMigrationLifecycle is the acceptance of the lifecycle on the sandbox: a demo migration, its
+// verification, its rollback (the target is empty again), the full migration, changes at the
+// source (a new ticket, a new reply on a migrated ticket, an edited ticket), a delta migration,
+// and a final verification with zero differences — nothing created twice on the way.
+func TestMigrationLifecycle(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{Seed: 21, Tickets: 100})
+	file := sandboxPipeline(t, url)
+	ctx := context.Background()
+	ic := sb.Intercom()
+	step := func(args ...string) string {
+		t.Helper()
+		code, out, stderr := run(t, ctx, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, stderr)
+		}
+		return out
+	}
+
+	step("migrate", "-p", file, "--sample", "5")
+	sample := lastRun(t, file, "sample")
+	if n := len(ic.Tickets()) + len(ic.Conversations()); n != 5 {
+		t.Errorf("the sample of 5 created %d tickets", n)
+	}
+	if n := len(ic.Contacts()); n == 0 || n > 5*6 {
+		t.Errorf("the sample of 5 tickets created %d contacts: not their requesters and commenters alone", n)
+	}
+	step("verify", "-p", file, "--all")
+	step("rollback", "-p", file, "--run", sample)
+	checkEmpty(t, ic)
+
+	step("migrate", "-p", file)
+	full := targetRecords(ic)
+	z := sb.Zendesk()
+	z.AddTicket(gen.TicketInput{Subject: "Delta ticket ✓", Body: "created after the full migration", Tags: []string{"delta"}})
+	acct := sb.Account()
+	acct.RLock()
+	live, edited := acct.Tickets[10], acct.Tickets[20]
+	acct.RUnlock()
+	if _, err := z.AddComment(live.ID, gen.CommentInput{AuthorID: live.RequesterID, Body: "a reply after the migration"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.UpdateTicket(edited.ID, func(tk *gen.Ticket) {
+		tk.Subject, tk.Status = "Edited after the migration", gen.StatusSolved
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	step("migrate", "-p", file, "--delta")
+	after := targetRecords(ic)
+	if after["tickets"] != full["tickets"]+1 {
+		t.Errorf("the delta made %d tickets of %d; want the one new ticket only", after["tickets"], full["tickets"])
+	}
+	checkDelta(t, ic, file, live.ID, edited.ID)
+	for kind, n := range ic.Stats().Duplicates {
+		if n != 0 {
+			t.Errorf("%d duplicate %s over the lifecycle", n, kind)
+		}
+	}
+	out := step("verify", "-p", file, "--all")
+	if !strings.Contains(out, "no differences") {
+		t.Errorf("the final verification:\n%s", out)
+	}
+}
+
+// checkDelta: the new reply is on the migrated ticket, and the edited ticket has its new title
+// and a resolved state.
+func checkDelta(t *testing.T, ic *intercom.Server, file string, live, edited int64) {
+	t.Helper()
+	db := openStaging(t, file)
+	ids := map[string]string{}
+	for _, src := range []int64{live, edited} {
+		var target string
+		if err := db.QueryRow(`SELECT target_id FROM id_map WHERE op_id = ?`, "ticket:"+id(src)).Scan(&target); err != nil {
+			t.Fatalf("ticket %d is not in id_map: %v", src, err)
+		}
+		ids[id(src)] = target
+	}
+	db.Close()
+	for _, tk := range ic.Tickets() {
+		switch tk.ID {
+		case ids[id(live)]:
+			found := false
+			for _, p := range tk.Parts {
+				found = found || strings.Contains(p.Body, "a reply after the migration")
+			}
+			if !found {
+				t.Errorf("ticket %d: the reply added at the source is not in the target", live)
+			}
+		case ids[id(edited)]:
+			if tk.Title() != "Edited after the migration" || tk.State != "resolved" {
+				t.Errorf("ticket %d: title %q, state %s after the delta; want the edit", edited, tk.Title(), tk.State)
+			}
+		}
+	}
+}
