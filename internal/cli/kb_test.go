@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,48 @@ func TestMigrateGuideToIntercom(t *testing.T) {
 				t.Errorf("%d unsupported translations reported in the ledger, want %d", n, unsupported)
 			}
 			k.checkLinks(t, ic, &g)
+			checkKBReports(t, file, &g, hierarchy)
 		})
+	}
+}
+
+// kbCountsQuery is the README's "articles per state, language and category" over staging.
+const kbCountsQuery = `SELECT coalesce(t.state, a.state) AS state, coalesce(t.locale, a.source_locale) AS language,
+	coalesce(c.name, '(no category)') AS category, count(DISTINCT a.source_id) AS articles
+FROM kb_articles a
+LEFT JOIN kb_translations t ON t.parent_type = 'article' AND t.parent_id = a.source_id
+LEFT JOIN kb_sections s ON s.source_id = a.section_id
+LEFT JOIN kb_categories c ON c.source_id = coalesce(a.category_id, s.category_id)
+GROUP BY ALL ORDER BY ALL`
+
+// checkKBReports: report --kb-moves lists every moved article with its old and new path, the
+// totals count the knowledge base per entity, and deskport sql answers the counts per state,
+// language and category.
+func checkKBReports(t *testing.T, file string, g *gen.Guide, hierarchy string) {
+	t.Helper()
+	code, out, stderr := run(t, context.Background(), "report", "-p", file, "--kb-moves", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("report --kb-moves: %d %s", code, stderr)
+	}
+	moved := 0
+	for _, a := range g.Articles {
+		if a.SectionID == 0 || g.SectionDepth(a.SectionID) > 1 {
+			moved++
+			if !strings.Contains(out, strconv.FormatInt(a.ID, 10)+","+a.Title+",") {
+				t.Errorf("report --kb-moves lacks article %d:\n%s", a.ID, out)
+			}
+		}
+	}
+	if lines := strings.Count(strings.TrimSpace(out), "\n"); lines != moved {
+		t.Errorf("report --kb-moves has %d moves, want %d (%s):\n%s", lines, moved, hierarchy, out)
+	}
+	code, out, stderr = run(t, context.Background(), "report", "-p", file)
+	if code != 0 || !strings.Contains(out, "kb_articles") || !strings.Contains(out, "kb_translations") {
+		t.Errorf("report totals lack the knowledge base (%d %s):\n%s", code, stderr, out)
+	}
+	code, out, stderr = run(t, context.Background(), "sql", "-p", file, "--format", "csv", kbCountsQuery)
+	if code != 0 || !strings.Contains(out, "draft,is,Troubleshooting,") || !strings.Contains(out, "published,en-us,(no category),") {
+		t.Errorf("deskport sql counts (%d %s):\n%s", code, stderr, out)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 type reportFlags struct {
 	file, format, entity, status, run, out string
 	records                                bool
+	kbMoves                                bool // the knowledge base articles the hierarchy repair moved
 }
 
 func newReportCmd(env *Env) *cobra.Command {
@@ -46,6 +47,7 @@ box; --records --format csv or json exports the same rows. It reads the staging 
 	cmd.Flags().BoolVar(&f.records, "records", false, "one row per record: source id, target id, status, reason")
 	cmd.Flags().StringVar(&f.entity, "entity", "", "with --records: only this entity (e.g. tickets)")
 	cmd.Flags().StringVar(&f.status, "status", "", "with --records: only migrated, failed, skipped, pending or rolled_back")
+	cmd.Flags().BoolVar(&f.kbMoves, "kb-moves", false, "one row per knowledge base article placed elsewhere than its source path: old path, new path, why")
 	cmd.MarkFlagRequired("pipeline")
 	return cmd
 }
@@ -80,9 +82,14 @@ func writeReportRows(ctx context.Context, db *sql.DB, w io.Writer, f reportFlags
 	if err != nil {
 		return fmt.Errorf("%w, html", err)
 	}
-	rows, err := load.QueryRunTotals(ctx, db, f.run)
-	if f.records {
+	var rows *sql.Rows
+	switch {
+	case f.records:
 		rows, err = load.QueryRecords(ctx, db, load.RecordFilter{Entity: f.entity, Status: f.status, Run: f.run})
+	case f.kbMoves:
+		rows, err = load.QueryKBMoves(ctx, db)
+	default:
+		rows, err = load.QueryRunTotals(ctx, db, f.run)
 	}
 	if err != nil {
 		return err
