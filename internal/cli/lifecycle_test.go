@@ -63,6 +63,9 @@ func TestMigrationLifecycle(t *testing.T) {
 		t.Errorf("the delta made %d tickets of %d; want the one new ticket only", after["tickets"], full["tickets"])
 	}
 	checkDelta(t, ic, file, live.ID, edited.ID)
+	if n := ic.Stats().StrictErrors; n != 0 {
+		t.Errorf("%d requests of the lifecycle failed strict validation against the 2.15 description", n)
+	}
 	for kind, n := range ic.Stats().Duplicates {
 		if n != 0 {
 			t.Errorf("%d duplicate %s over the lifecycle", n, kind)

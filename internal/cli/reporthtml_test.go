@@ -72,6 +72,7 @@ func TestReportHTMLRendersTheLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkExportsHoldTheRows(t, file, runID, totals)
 	dom := string(headless(t, bin, page, "--dump-dom"))
 	checkTotalsInDOM(t, dom, totals)
 	if got := domRunID(dom); got != runID {
@@ -127,4 +128,27 @@ func domRunID(dom string) string {
 		return ""
 	}
 	return m[1]
+}
+
+// checkExportsHoldTheRows: the CSV and JSON exports of the run list one row per record the
+// page counts.
+func checkExportsHoldTheRows(t *testing.T, file, runID string, totals []load.RunTotals) {
+	t.Helper()
+	want := 0
+	for _, tt := range totals {
+		want += tt.Total
+	}
+	for _, format := range []string{"csv", "json"} {
+		code, out, stderr := run(t, context.Background(), "report", "-p", file, "--run", runID, "--records", "--format", format)
+		if code != 0 {
+			t.Fatalf("report --records --format %s: %d %s", format, code, stderr)
+		}
+		rows := strings.Count(out, "\n") - 1 // the CSV header
+		if format == "json" {
+			rows = strings.Count(out, `"op_id"`)
+		}
+		if rows != want {
+			t.Errorf("the %s export holds %d rows; the page counts %d records", format, rows, want)
+		}
+	}
 }
