@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/deskport/deskport/load"
 )
@@ -34,7 +35,7 @@ type putTicket struct {
 	TicketAttributes  attributes `json:"ticket_attributes,omitempty"`
 	TicketStateID     string     `json:"ticket_state_id,omitempty"`
 	AssigneeID        string     `json:"assignee_id,omitempty"`
-	AdminID           string     `json:"admin_id,omitempty"`
+	AdminID           *int64     `json:"admin_id,omitempty"` // an integer in 2.15, unlike assignee_id
 	SkipNotifications *bool      `json:"skip_notifications,omitempty"`
 }
 
@@ -50,11 +51,18 @@ func (x *exec) ticketUpdate(ctx context.Context) (string, error) {
 		return "", err
 	}
 	body := putTicket{TicketAttributes: p.TicketAttributes.set(), TicketStateID: string(p.TicketStateID),
-		AssigneeID: string(p.AdminAssigneeID), AdminID: string(p.AdminID), SkipNotifications: p.SkipNotifications}
+		AssigneeID: string(p.AdminAssigneeID), SkipNotifications: p.SkipNotifications}
 	if body.AssigneeID == "" {
 		body.AssigneeID = string(p.TeamAssigneeID)
 	}
-	if body.AssigneeID != "" && body.AdminID == "" {
+	if p.AdminID != "" {
+		id, err := strconv.ParseInt(string(p.AdminID), 10, 64)
+		if err != nil {
+			return "", x.invalid("admin_id %q is not an admin id (a number)", p.AdminID)
+		}
+		body.AdminID = &id
+	}
+	if body.AssigneeID != "" && body.AdminID == nil {
 		return "", x.invalid("a reassignment needs admin_id, the admin who makes it")
 	}
 	cl := &call{method: http.MethodPut, route: "/tickets/{id}", path: "/tickets/" + url.PathEscape(ticket), body: body}
