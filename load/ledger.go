@@ -62,9 +62,6 @@ type RunInfo struct {
 // openLedger starts a run: it records it in load_runs and finds the next event id.
 func openLedger(ctx context.Context, db *sql.DB, info RunInfo, now func() time.Time) (*Ledger, error) {
 	l := &Ledger{db: db, now: now}
-	if _, err := db.ExecContext(ctx, "SET checkpoint_threshold = '"+ledgerCheckpointThreshold+"'"); err != nil {
-		return nil, fmt.Errorf("ledger: %w", err)
-	}
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(event_id), 0) + 1 FROM load_events`).Scan(&l.next); err != nil {
 		return nil, fmt.Errorf("reading the ledger: %w", err)
 	}
@@ -77,14 +74,6 @@ func openLedger(ctx context.Context, db *sql.DB, info RunInfo, now func() time.T
 	}
 	return l, nil
 }
-
-// ledgerCheckpointThreshold is the write-ahead log's size at which DuckDB folds it into the
-// database file. The ledger commits a small transaction per batch; at DuckDB's default (16 MB) a
-// long load checkpointed every few seconds, each time rewriting the growing event table and its
-// index, so the ledger's cost per event grew with the ledger. Every commit is still durable in
-// the log, and the log is folded in when the staging file is closed (or replayed on the next
-// open after a crash).
-const ledgerCheckpointThreshold = "1GB"
 
 // RunID names the run the ledger appends for.
 func (l *Ledger) RunID() string { return l.runID }

@@ -461,3 +461,57 @@ func TestLedgerConcurrentAppendsStayWholeAndInOrder(t *testing.T) {
 		t.Errorf("%d appends in the ledger, want %d", seen, appends)
 	}
 }
+
+// A stage of many batches is read a chunk of batches at a time: every op still runs once, in
+// order within its chain, with its refs resolved, and no batch is split between chunks.
+func TestStageOfManyChunksRunsEveryOpOnceInOrder(t *testing.T) {
+	var plan []planRow
+	tickets := 3*chunkBatches + 5
+	for i := range tickets {
+		plan = append(plan, planRow{id: fmt.Sprintf("ticket:%d", i), kind: "ticket", entity: "tickets",
+			source: fmt.Sprint(i), batch: fmt.Sprintf("1-ticket-%05d", i/2), stage: 1})
+	}
+	for i := range tickets {
+		for n := range 3 {
+			plan = append(plan, planRow{id: fmt.Sprintf("part:%d:%d", i, n), kind: "part", entity: "comments",
+				source: fmt.Sprintf("%d%d", i, n), batch: fmt.Sprintf("2-part-%05d", i), chain: fmt.Sprintf("ticket:%d", i),
+				stage: 2, refs: []string{fmt.Sprintf("ticket:%d", i)}})
+		}
+	}
+	db := newPlanDB(t, plan)
+	var batches []string
+	var seen []string
+	for _, stage := range []int{1, 2} {
+		err := streamStage(context.Background(), db, stage, Selection{}, func(ops []plannedOp) error {
+			batches = append(batches, ops[0].Batch)
+			for _, op := range ops {
+				if op.Batch != ops[0].Batch {
+					t.Errorf("batch %s holds %s of batch %s", ops[0].Batch, op.ID, op.Batch)
+				}
+				seen = append(seen, op.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(seen) != len(plan) || len(batches) != (tickets+1)/2+tickets {
+		t.Fatalf("%d ops in %d batches, want %d in %d", len(seen), len(batches), len(plan), (tickets+1)/2+tickets)
+	}
+	for i, p := range plan {
+		if seen[i] != p.id {
+			t.Fatalf("op %d is %s, want %s (plan order)", i, seen[i], p.id)
+		}
+	}
+	f := newFake()
+	res := run(t, db, f, Selection{})
+	if res.Loaded != len(plan) || len(f.created) != len(plan) {
+		t.Errorf("loaded %d, created %d, want %d", res.Loaded, len(f.created), len(plan))
+	}
+	for id, state := range outcomes(t, db) {
+		if state != "loaded" && !strings.HasPrefix(id, "skip:") {
+			t.Errorf("%s ended %s", id, state)
+		}
+	}
+}

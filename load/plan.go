@@ -108,31 +108,88 @@ func stages(ctx context.Context, db *sql.DB) ([]int, error) {
 	return out, rows.Err()
 }
 
-// stageQuery streams one stage's selected ops in seq order, each with its state and the target
+// chunkQuery reads some batches of one stage, in seq order, each op with its state and the target
 // ids of its refs. Refs always name ops of earlier stages, which are settled by then.
-const stageQuery = `
-WITH refs AS (
-	SELECT op_id, unnest(refs) AS ref FROM plan_ops WHERE stage = ?
+//
+// state and ref_ids are the load_state and id_map views (schema/ledger.go) restricted to the
+// chunk's ops. They are spelled out because DuckDB ranks a view's events over the whole ledger
+// before filtering them: the filter must come first for a query's work and memory to follow the
+// chunk rather than the ledger.
+const chunkQuery = `
+WITH chunk AS (
+	SELECT * FROM plan_ops
+	WHERE stage = ? AND batch_id IN (SELECT unnest(from_json(?::JSON, '["VARCHAR"]')))
+), refs AS (
+	SELECT op_id, unnest(refs) AS ref FROM chunk
+), state AS (
+	SELECT * FROM load_events WHERE op_id IN (SELECT op_id FROM chunk)
+	QUALIFY row_number() OVER (PARTITION BY op_id ORDER BY event_id DESC) = 1
+), ref_ids AS (
+	SELECT op_id, event, target_id FROM load_events
+	WHERE event <> 'attempted' AND op_id IN (SELECT ref FROM refs)
+	QUALIFY row_number() OVER (PARTITION BY op_id ORDER BY event_id DESC) = 1
 ), resolved AS (
 	SELECT r.op_id, to_json(list(struct_pack(ref := r.ref, id := m.target_id)))::VARCHAR AS ids
-	FROM refs r JOIN id_map m ON m.op_id = r.ref
+	FROM refs r JOIN ref_ids m ON m.op_id = r.ref AND m.event = 'loaded'
 	GROUP BY r.op_id
 )
 SELECT p.op_id, p.seq, p.stage, p.kind, p.entity, p.source_id, p.batch_id, coalesce(p.chain, ''),
 	to_json(coalesce(p.refs, []))::VARCHAR, p.payload::VARCHAR, coalesce(s.event, ''),
 	coalesce(s.event = 'failed' AND s.retryable AND s.code NOT IN ('dependency_missing', 'dependency_failed'), false),
 	coalesce(r.ids, '[]')
-FROM plan_ops p
-LEFT JOIN load_state s ON s.op_id = p.op_id
+FROM chunk p
+LEFT JOIN state s ON s.op_id = p.op_id
 LEFT JOIN resolved r ON r.op_id = p.op_id
-WHERE p.stage = ? AND %s
+WHERE %s
 ORDER BY p.seq`
 
-// streamStage calls emit with each batch of the stage's selected ops, in order. Only one batch is
-// held at a time: memory does not grow with the plan.
+// chunkBatches is how many batches one chunk query reads: enough to keep the query count low,
+// few enough that a query's result (payloads included) stays a few megabytes.
+const chunkBatches = 20
+
+// streamStage calls emit with each batch of the stage's selected ops, in order. The stage is read
+// a chunk of batches at a time and only one batch is held at a time: memory does not grow with
+// the plan or the ledger.
 func streamStage(ctx context.Context, db *sql.DB, stage int, sel Selection, emit func([]plannedOp) error) error {
+	batches, err := stageBatches(ctx, db, stage)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(batches); start += chunkBatches {
+		chunk := batches[start:min(start+chunkBatches, len(batches))]
+		if err := streamChunk(ctx, db, stage, chunk, sel, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stageBatches lists a stage's batches in the order of their first op.
+func stageBatches(ctx context.Context, db *sql.DB, stage int) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT batch_id FROM plan_ops WHERE stage = ? GROUP BY batch_id ORDER BY min(seq)`, stage)
+	if err != nil {
+		return nil, fmt.Errorf("reading plan stage %d: %w", stage, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// streamChunk emits the selected ops of some batches of a stage, a batch at a time.
+func streamChunk(ctx context.Context, db *sql.DB, stage int, batches []string, sel Selection, emit func([]plannedOp) error) error {
 	cond, args := sel.where()
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(stageQuery, cond), append([]any{stage, stage}, args...)...)
+	list, err := json.Marshal(batches)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(chunkQuery, cond), append([]any{stage, string(list)}, args...)...)
 	if err != nil {
 		return fmt.Errorf("reading plan stage %d: %w", stage, err)
 	}
