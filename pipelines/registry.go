@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"github.com/deskport/deskport/extract"
+	icextract "github.com/deskport/deskport/extract/intercom"
 	"github.com/deskport/deskport/extract/zendesk"
 )
 
@@ -9,6 +10,8 @@ import (
 // package and one line here.
 var sources = map[string]extract.Factory{
 	"zendesk": zendesk.New,
+	// Intercom as a source: its knowledge base only, so far.
+	"intercom": icextract.New,
 }
 
 var targets = map[string]targetFactory{

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +19,8 @@ import (
 	"github.com/deskport/deskport/sandbox"
 	"github.com/deskport/deskport/sandbox/gen"
 	"github.com/deskport/deskport/sandbox/intercom"
+	"github.com/deskport/deskport/schema"
+	"github.com/deskport/deskport/transform"
 )
 
 // kbPipeline writes a sandbox pipeline file whose options choose the knowledge base policy and
@@ -288,4 +294,131 @@ func TestGuideLoadSurvivesLostAnswers(t *testing.T) {
 		}
 	}
 	t.Logf("%d collections and articles reconciled", reconciled)
+}
+
+// helpCenterPost creates a Help Center object in the Intercom simulator and returns its id.
+func helpCenterPost(t *testing.T, base, path string, body map[string]any) string {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+intercom.DefaultToken)
+	req.Header.Set("Intercom-Version", "2.15")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST %s: %d %v", path, resp.StatusCode, err)
+	}
+	return out.ID
+}
+
+// TestIntercomHelpCenterReadBack is the acceptance for an Intercom Help Center read out into
+// staging: collections at every level become categories and (nested) sections, articles keep
+// their translated_content as translations, and an article sitting directly in a collection
+// becomes category > a section made in it > article under keep, the default category and folder
+// under default_folder.
+func TestIntercomHelpCenterReadBack(t *testing.T) {
+	_, url := startSandbox(t, sandbox.Options{Seed: 23, Tickets: 1})
+	api := url + "/intercom"
+	billing := helpCenterPost(t, api, "/help_center/collections", map[string]any{"name": "Billing",
+		"translated_content": map[string]any{"type": "group_translated_content", "de": map[string]any{"type": "group_content", "name": "Abrechnung"}}})
+	guides := helpCenterPost(t, api, "/help_center/collections", map[string]any{"name": "Guides"})
+	setup := helpCenterPost(t, api, "/help_center/collections", map[string]any{"name": "Setup", "parent_id": guides})
+	advanced := helpCenterPost(t, api, "/help_center/collections", map[string]any{"name": "Advanced", "parent_id": setup})
+	article := func(title, parent string) {
+		body := map[string]any{"title": title, "body": "<p>" + title + "</p>", "author_id": 991267000, "state": "published",
+			"translated_content": map[string]any{"type": "article_translated_content",
+				"fr": map[string]any{"type": "article_content", "title": title + " (fr)", "body": "<p>fr</p>", "author_id": 991267000, "state": "draft"}}}
+		if parent != "" {
+			n, _ := strconv.ParseInt(parent, 10, 64)
+			body["parent_id"], body["parent_type"] = n, "collection"
+		}
+		helpCenterPost(t, api, "/articles", body)
+	}
+	article("Refunds", billing)
+	article("Install", setup)
+	article("Tuning", advanced)
+	article("Loose", "")
+
+	cases := map[string]map[string]string{
+		"keep": {"Refunds": "Billing > Billing", "Install": "Guides > Setup", "Tuning": "Guides > Setup / Advanced",
+			"Loose": "Source default category > Source default folder"},
+		"default_folder": {"Refunds": "Source default category > Source default folder", "Install": "Guides > Setup",
+			"Tuning": "Source default category > Source default folder", "Loose": "Source default category > Source default folder"},
+	}
+	for hierarchy, want := range cases {
+		t.Run(hierarchy, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "helpcenter.yaml")
+			// The way back to a help desk with a three-level knowledge base (Zendesk has no loader
+			// yet): the plan is made offline, over a target directory written here.
+			text := fmt.Sprintf("version: 1\nsource:\n  system: intercom\n  base_url: %s\n  credentials: sandbox\n"+
+				"target:\n  system: zendesk\n  base_url: "+url+"/zendesk\n  credentials: sandbox\n"+
+				"options:\n  kb: {hierarchy: %s, translations: true}\n", api, hierarchy)
+			if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, out, stderr := run(t, context.Background(), "extract", "-p", file); code != 0 {
+				t.Fatalf("extract: %d\n%s%s", code, out, stderr)
+			}
+			writeDirectory(t, strings.TrimSuffix(file, ".yaml")+".duckdb")
+			if code, out, stderr := run(t, context.Background(), "transform", "-p", file, "--offline"); code != 0 {
+				t.Fatalf("transform: %d\n%s%s", code, out, stderr)
+			}
+			db, err := schema.OpenReadOnly(context.Background(), strings.TrimSuffix(file, ".yaml")+".duckdb")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			staged := []struct {
+				query string
+				want  int
+			}{
+				{`SELECT count(*) FROM kb_categories`, 2},
+				{`SELECT count(*) FROM kb_sections WHERE source_id = '` + advanced + `' AND parent_section_id = '` + setup + `' AND category_id = '` + guides + `'`, 1},
+				{`SELECT count(*) FROM kb_sections WHERE source_id = '` + setup + `' AND parent_section_id IS NULL`, 1},
+				{`SELECT count(*) FROM kb_articles WHERE title = 'Refunds' AND category_id = '` + billing + `' AND section_id IS NULL`, 1},
+				{`SELECT count(*) FROM kb_translations WHERE parent_type = 'article' AND locale = 'fr' AND state = 'draft'`, 4},
+				{`SELECT count(*) FROM kb_translations WHERE parent_type = 'category' AND parent_id = '` + billing + `' AND title = 'Abrechnung'`, 1},
+			}
+			for _, c := range staged {
+				if n := count(t, db, c.query); n != c.want {
+					t.Errorf("%s: %d, want %d", c.query, n, c.want)
+				}
+			}
+			for title, path := range want {
+				var got string
+				if err := db.QueryRow(`SELECT path FROM plan_kb_articles WHERE title = ?`, title).Scan(&got); err != nil || got != path {
+					t.Errorf("%s: placed in %q (%v), want %q", title, got, err, path)
+				}
+			}
+		})
+	}
+}
+
+// writeDirectory gives a staging file a target directory of one admin, for an offline transform.
+func writeDirectory(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := schema.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := transform.EnsureDirectory(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO target_workspace VALUES ('acme', 'Acme', 'US', '501', 'admin@acme.example')`,
+		`INSERT INTO target_admins VALUES ('501', 'Admin', 'admin@acme.example')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
