@@ -22,6 +22,11 @@ var attachedKinds = map[string]bool{
 	"ticket_attribute": true, "ticket_update": true, "contact_update": true, "article_update": true,
 }
 
+// setupKinds shape the workspace rather than hold records (the ticket type and its attributes,
+// custom data attributes the contacts' values need): a sample takes them all, as the full
+// migration would, since records may need them without naming them in their refs.
+var setupKinds = map[string]bool{"ticket_type": true, "ticket_attribute": true, "data_attribute": true}
+
 // sampleOp is what choosing a sample needs of an op.
 type sampleOp struct {
 	id, kind, sourceID string
@@ -40,7 +45,13 @@ func SampleOps(ctx context.Context, db *sql.DB, n int) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	chosen := closeSample(ops, sampleSeeds(ops, n))
+	seeds := sampleSeeds(ops, n)
+	for _, op := range ops {
+		if setupKinds[op.kind] {
+			seeds = append(seeds, op.id)
+		}
+	}
+	chosen := closeSample(ops, seeds)
 	ids := make([]string, 0, len(chosen))
 	for _, op := range ops {
 		if chosen[op.id] {

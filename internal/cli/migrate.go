@@ -9,6 +9,7 @@ import (
 
 	"github.com/deskport/deskport/load"
 	"github.com/deskport/deskport/pipelines"
+	"github.com/deskport/deskport/schema"
 )
 
 // migrationFlags are the migrate command's choices.
@@ -71,11 +72,34 @@ func runMigration(cmd *cobra.Command, env *Env, f migrationFlags) error {
 	if err := runLoad(cmd, env, f.file, sel, command, f.concurrency); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "check it:  deskport verify -p %s\nreport:    deskport report -p %s --run RUN_ID --format html --out report.html\n", f.file, f.file)
+	runID, err := latestRun(ctx, f.file, command)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "check it:  deskport verify -p %s\nreport:    deskport report -p %s --run %s --format html --out report.html\n", f.file, f.file, runID)
 	if f.sample > 0 {
-		fmt.Fprintf(env.Stdout, "undo it:   deskport rollback -p %s --run RUN_ID\n", f.file)
+		fmt.Fprintf(env.Stdout, "undo it:   deskport rollback -p %s --run %s\n", f.file, runID)
 	}
 	return nil
+}
+
+// latestRun is the id of the newest run of command in the ledger.
+func latestRun(ctx context.Context, file, command string) (string, error) {
+	p, err := pipelines.Load(file)
+	if err != nil {
+		return "", err
+	}
+	db, err := schema.OpenReadOnly(ctx, p.Staging)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var id string
+	err = db.QueryRowContext(ctx, `SELECT run_id FROM load_runs WHERE command = ? ORDER BY started_at DESC LIMIT 1`, command).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("migrate: reading the run's id from load_runs: %w", err)
+	}
+	return id, nil
 }
 
 // migrationSelection is what the load part runs: everything not loaded yet, or the sample.

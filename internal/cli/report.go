@@ -108,6 +108,11 @@ func reportOutput(env *Env, path string) (io.Writer, func(error) error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("report: --out %s: %w", path, err)
 	}
+	if err := tmp.Chmod(0o644); err != nil { // a page to open and pass on, like any written file
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, nil, fmt.Errorf("report: --out %s: %w", path, err)
+	}
 	buf := bufio.NewWriter(tmp)
 	done := func(failed error) error {
 		err := errors.Join(failed, buf.Flush(), tmp.Close())

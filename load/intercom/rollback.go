@@ -42,6 +42,7 @@ var undoRules = map[string]undoRule{
 	"article_update":    {parentField: "article_ref", reason: "an update cannot be undone through Intercom's API"},
 	kindTicketType:      {reason: "Intercom cannot delete ticket types; the next load reuses it"},
 	kindTicketAttribute: {reason: "Intercom cannot delete ticket type attributes; the next load reuses it"},
+	"data_attribute":    {reason: "Intercom cannot delete data attributes (only archive them); the next load reuses it"},
 }
 
 // Kinds of the lifecycle that rollback and verify know of.
