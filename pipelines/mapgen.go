@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -337,8 +338,10 @@ func (g *mapGen) customFields(model string) *yaml.Node {
 			g.entry(sec, section, k, v, true, "")
 			continue
 		}
-		v.Content = append(v.Content, scalar("create"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
-		g.entry(sec, section, k, v, false, "no "+model+" data attribute of this name: the load creates it (string)")
+		dt := cmp.Or(g.sd.customTypes[model+":"+k], "string")
+		v.Content = append(v.Content, scalar("create"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+			scalar("type"), scalar(dt))
+		g.entry(sec, section, k, v, false, "no "+model+" data attribute of this name: the load creates it")
 	}
 	return sec
 }

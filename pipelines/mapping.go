@@ -30,6 +30,7 @@ type sides struct {
 	fields          []sourceField
 	values          map[string][]string // status, priority, type, channel → distinct values in staging
 	customKeys      map[string][]string // contact, company → custom field keys in staging
+	customTypes     map[string]string   // "contact:key" → the data type its values fit
 	admins          map[string]string   // email → name
 	teams           map[string]string   // name key → name
 	states          []targetState
@@ -52,7 +53,7 @@ func readSides(ctx context.Context, db *sql.DB, ticketType string) (*sides, erro
 	if err := transform.EnsureDirectory(ctx, db); err != nil {
 		return nil, err
 	}
-	sd := &sides{values: map[string][]string{}, customKeys: map[string][]string{}, admins: map[string]string{},
+	sd := &sides{values: map[string][]string{}, customKeys: map[string][]string{}, customTypes: map[string]string{}, admins: map[string]string{},
 		teams: map[string]string{}, ticketAttrs: map[string]bool{}, ticketAttrTypes: map[string]string{}, dataAttrs: map[string]map[string]bool{"contact": {}, "company": {}},
 		ticketType: ticketType, ticketTypes: map[string]string{}}
 	q := []struct {
@@ -69,9 +70,18 @@ func readSides(ctx context.Context, db *sql.DB, ticketType string) (*sides, erro
 			UNION ALL SELECT 'type', type FROM tickets UNION ALL SELECT 'channel', channel FROM tickets)
 			WHERE coalesce(trim(v), '') <> '' ORDER BY p, v`,
 			func(r []string) { sd.values[r[0]] = append(sd.values[r[0]], r[1]) }},
-		{`SELECT DISTINCT m, k FROM (SELECT 'contact' AS m, j.key AS k FROM contacts c, json_each(c.custom_fields) j
-			UNION ALL SELECT 'company', j.key FROM companies c, json_each(c.custom_fields) j) ORDER BY m, k`,
-			func(r []string) { sd.customKeys[r[0]] = append(sd.customKeys[r[0]], r[1]) }},
+		// Each custom field key with the data type its values fit (for attributes map creates).
+		{`SELECT m, k, CASE WHEN count(*) FILTER (WHERE t <> 'NULL') = 0 THEN 'string'
+				WHEN bool_and(t IN ('NULL', 'BIGINT', 'UBIGINT')) THEN 'integer'
+				WHEN bool_and(t IN ('NULL', 'BIGINT', 'UBIGINT', 'DOUBLE')) THEN 'float'
+				WHEN bool_and(t IN ('NULL', 'BOOLEAN')) THEN 'boolean' ELSE 'string' END
+			FROM (SELECT 'contact' AS m, j.key AS k, j.type AS t FROM contacts c, json_each(c.custom_fields) j
+				UNION ALL SELECT 'company', j.key, j.type FROM companies c, json_each(c.custom_fields) j)
+			GROUP BY m, k ORDER BY m, k`,
+			func(r []string) {
+				sd.customKeys[r[0]] = append(sd.customKeys[r[0]], r[1])
+				sd.customTypes[r[0]+":"+r[1]] = r[2]
+			}},
 		{`SELECT lower(trim(email)), coalesce(name, '') FROM target_admins WHERE coalesce(email, '') <> ''`,
 			func(r []string) { sd.admins[r[0]] = r[1] }},
 		{`SELECT name FROM target_teams WHERE coalesce(trim(name), '') <> ''`, func(r []string) { sd.teams[key(r[0])] = r[0] }},

@@ -8,8 +8,19 @@ CREATE OR REPLACE TEMP MACRO attribute_value(v) AS CASE json_type(v)
     WHEN 'OBJECT' THEN to_json(CAST(v AS VARCHAR))
     ELSE v END;
 
--- Mapped custom field values of contacts and companies, by attribute name; defaults fill the
--- fields a record leaves empty.
+-- A value as the attribute's data type wants it (Intercom refuses a number for a string
+-- attribute); NULL when it does not convert.
+CREATE OR REPLACE TEMP MACRO typed_value(v, t) AS CASE t
+    WHEN 'integer' THEN to_json(try_cast(v ->> '$' AS BIGINT))
+    WHEN 'float' THEN to_json(try_cast(v ->> '$' AS DOUBLE))
+    WHEN 'boolean' THEN to_json(try_cast(v ->> '$' AS BOOLEAN))
+    WHEN 'date' THEN to_json(unix_s(try_cast(v ->> '$' AS TIMESTAMP)))
+    WHEN 'datetime' THEN to_json(unix_s(try_cast(v ->> '$' AS TIMESTAMP)))
+    ELSE to_json(v ->> '$') END;
+
+-- Mapped custom field values of contacts and companies, by attribute name, in the attribute's
+-- type (the mapping's, else the workspace's, else string); defaults fill the fields a record
+-- leaves empty.
 CREATE OR REPLACE TEMP TABLE t_custom_values AS
 WITH given AS (
     SELECT 'contact' AS model, c.source_id, j.key, j.value FROM contacts c, json_each(c.custom_fields) j
@@ -21,14 +32,23 @@ WITH given AS (
     SELECT 'contact' AS model, source_id FROM t_users UNION ALL SELECT 'company', source_id FROM companies
 )
 SELECT r.model, r.source_id, m.attribute,
-    coalesce(attribute_value(g.value), CASE WHEN nullif(m.default_value, '') IS NOT NULL THEN to_json(m.default_value) END) AS value,
+    typed_value(coalesce(attribute_value(g.value), CASE WHEN nullif(m.default_value, '') IS NOT NULL THEN to_json(m.default_value) END),
+        coalesce(nullif(m.data_type, ''),
+                 (SELECT min(d.data_type) FROM target_data_attributes d WHERE d.model = r.model AND name_key(d.name) = name_key(m.attribute)),
+                 'string')) AS value,
     g.value IS NULL AS defaulted
 FROM records r JOIN transform_map_fields m ON m.model = r.model AND NOT m.skip
 LEFT JOIN given g ON g.model = r.model AND g.source_id = r.source_id AND g.key = m.source
 WHERE g.value IS NOT NULL OR nullif(m.default_value, '') IS NOT NULL;
 
 INSERT INTO t_policy
-SELECT model || CASE model WHEN 'company' THEN 'ies' ELSE 's' END, source_id, 'field_default',
+SELECT CASE model WHEN 'company' THEN 'companies' ELSE 'contacts' END, source_id, 'field_value_invalid',
+    'field ' || attribute || ': value not valid for the attribute''s type, not migrated'
+FROM t_custom_values WHERE value IS NULL OR value::VARCHAR = 'null';
+DELETE FROM t_custom_values WHERE value IS NULL OR value::VARCHAR = 'null';
+
+INSERT INTO t_policy
+SELECT CASE model WHEN 'company' THEN 'companies' ELSE 'contacts' END, source_id, 'field_default',
     'field ' || attribute || ' was empty: default from mapping.' || model || '_fields'
 FROM t_custom_values WHERE defaulted;
 

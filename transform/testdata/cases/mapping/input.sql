@@ -2,12 +2,13 @@
 -- entry is empty (default admin though its email matches), a group onto a team of another name,
 -- a status onto a custom state by label, priority and channel kept in attributes (values renamed,
 -- one created), a ticket field renamed with a default, one left out, and contact and company
--- fields filled into data attributes (one created, one existing, one default), and ticket types
+-- fields filled into data attributes (one created, one existing, one default; values converted
+-- to the attribute's type, one that does not convert noted), and ticket types
 -- by the source type: incident onto an existing type, task onto a type the plan creates (with
 -- the fields' attributes on each type used), question onto the configured type.
 INSERT INTO raw_companies (source_id, created_at, name, custom_fields) VALUES
     ('301', '2023-05-01 09:00:00', 'Acme Corp', '{"plan_tier":"gold","seats":40}'),
-    ('302', '2023-05-01 09:00:00', 'Other Inc', '{}');
+    ('302', '2023-05-01 09:00:00', 'Other Inc', '{"seats":"many","plan_tier":7}');
 INSERT INTO raw_contacts (source_id, created_at, name, email, role, organization_id, custom_fields) VALUES
     ('11', '2023-06-01 10:00:00', 'Ada Lovelace', 'ada@example.com', 'end-user', '301', '{"customer_tier":"vip","langs":["en","fr"]}'),
     ('12', '2023-06-01 10:00:00', 'Bob Builder', 'bob@example.com', 'end-user', '302', '{"customer_tier":null}');
