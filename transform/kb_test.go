@@ -50,3 +50,44 @@ func TestKBBadHierarchy(t *testing.T) {
 		t.Fatalf("err = %v, want one naming the kb hierarchy", err)
 	}
 }
+
+// TestKBPlanIsDeterministic: the same knowledge base written in another row order gives the same
+// plan hash, and a second run over the same store the same again.
+func TestKBPlanIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join("testdata", "cases", "kb_keep")
+	var hashes []string
+	for _, reverse := range []bool{false, true} {
+		db := newStore(t)
+		loadFixture(t, db, filepath.Join(dir, "input.sql"))
+		if reverse {
+			for _, tbl := range []string{"raw_kb_categories", "raw_kb_sections", "raw_kb_articles", "raw_kb_translations", "raw_kb_attachments"} {
+				q := "CREATE TEMP TABLE shuffled AS SELECT * FROM " + tbl + " ORDER BY source_id DESC; DELETE FROM " + tbl +
+					"; INSERT INTO " + tbl + " SELECT * FROM shuffled ORDER BY source_id DESC; DROP TABLE shuffled"
+				if _, err := db.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for range 2 {
+			res, err := Run(ctx, db, caseSettings(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hashes = append(hashes, res.PlanHash)
+		}
+	}
+	for _, h := range hashes[1:] {
+		if h != hashes[0] {
+			t.Fatalf("plan hashes differ: %v", hashes)
+		}
+	}
+	// The knowledge base is in the hash: another policy is another plan.
+	db := newStore(t)
+	loadFixture(t, db, filepath.Join(dir, "input.sql"))
+	s := caseSettings(t, dir)
+	s.KBHierarchy = KBDefaultFolder
+	if res, err := Run(ctx, db, s); err != nil || res.PlanHash == hashes[0] {
+		t.Fatalf("default_folder plan hash %v (err %v) equals keep's", res, err)
+	}
+}
