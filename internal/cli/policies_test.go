@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,6 +68,12 @@ func TestPhoneValidationAcceptance(t *testing.T) {
 	}
 	if kept != invalid || kept+normal != staged {
 		t.Errorf("%d phones kept in source_phone and %d in E.164, of %d staged (%d noted invalid)", kept, normal, staged, invalid)
+	}
+
+	// The report shows each policy's outcome: every contact whose phone was invalid migrated.
+	code, out, stderr := run(t, context.Background(), "report", "-p", file, "--policies", "--format", "csv")
+	if want := "contacts,phone_invalid," + strconv.Itoa(invalid) + "," + strconv.Itoa(invalid) + ",0,0,"; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("report --policies: exit %d, lacks %q:\n%s%s", code, want, out, stderr)
 	}
 
 	untagged := count(t, db, `SELECT count(*) FROM plan_ops t WHERE t.kind = 'ticket' AND NOT EXISTS (

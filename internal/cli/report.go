@@ -23,6 +23,7 @@ type reportFlags struct {
 	file, format, entity, status, run, out string
 	records                                bool
 	kbMoves                                bool // the knowledge base articles the hierarchy repair moved
+	policies                               bool // the options' and data policies' outcomes (plan_notes)
 }
 
 func newReportCmd(env *Env) *cobra.Command {
@@ -47,6 +48,7 @@ box; --records --format csv or json exports the same rows. It reads the staging 
 	cmd.Flags().BoolVar(&f.records, "records", false, "one row per record: source id, target id, status, reason")
 	cmd.Flags().StringVar(&f.entity, "entity", "", "with --records: only this entity (e.g. tickets)")
 	cmd.Flags().StringVar(&f.status, "status", "", "with --records: only migrated, failed, skipped, pending or rolled_back")
+	cmd.Flags().BoolVar(&f.policies, "policies", false, "one row per entity and policy code (plan_notes): records, how many migrated, failed or skipped, an example")
 	cmd.Flags().BoolVar(&f.kbMoves, "kb-moves", false, "one row per knowledge base article placed elsewhere than its source path: old path, new path, why")
 	cmd.MarkFlagRequired("pipeline")
 	return cmd
@@ -88,6 +90,8 @@ func writeReportRows(ctx context.Context, db *sql.DB, w io.Writer, f reportFlags
 		rows, err = load.QueryRecords(ctx, db, load.RecordFilter{Entity: f.entity, Status: f.status, Run: f.run})
 	case f.kbMoves:
 		rows, err = load.QueryKBMoves(ctx, db)
+	case f.policies:
+		rows, err = load.QueryPolicies(ctx, db)
 	default:
 		rows, err = load.QueryRunTotals(ctx, db, f.run)
 	}
