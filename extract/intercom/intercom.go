@@ -17,8 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,8 +60,8 @@ func New(cfg extract.Config) (extract.Source, error) {
 	if token == "" {
 		return nil, errors.New("intercom: credentials: set token (an access token)")
 	}
-	for k := range cfg.Options {
-		return nil, fmt.Errorf("intercom: option %s: the Intercom source has no options", k)
+	if len(cfg.Options) > 0 {
+		return nil, fmt.Errorf("intercom: options %s: the Intercom source has no options", strings.Join(slices.Sorted(maps.Keys(cfg.Options)), ", "))
 	}
 	s := &Source{base: base, logf: cfg.Logf}
 	if s.logf == nil {
