@@ -25,7 +25,9 @@ type memSink struct {
 
 var errSinkDown = errors.New("sink down")
 
-func (s *memSink) Cursor(_ context.Context, stream string) ([]byte, error) { return s.cursors[stream], nil }
+func (s *memSink) Cursor(_ context.Context, stream string) ([]byte, error) {
+	return s.cursors[stream], nil
+}
 
 func (s *memSink) WritePage(_ context.Context, p extract.Page) error {
 	defer func() {
