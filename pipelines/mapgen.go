@@ -74,6 +74,10 @@ func Map(ctx context.Context, p *Pipeline, opts MapOptions) (*MapResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	if len(sd.admins) == 0 && len(sd.states) == 0 {
+		// Every item would look unmatched: say why instead.
+		return nil, fmt.Errorf("%s: no target directory in %s: run deskport map without --offline (or transform) first", p.Path, p.Staging)
+	}
 	g := &mapGen{sd: sd, old: &p.Mapping, res: &MapResult{Matched: map[string]int{}, Unmatched: map[string]int{}}}
 	return g.res, writeMapping(p.Path, g.section())
 }

@@ -21,6 +21,12 @@ func TestMapSandbox(t *testing.T) {
 	_, url := startSandbox(t, sandbox.Options{Seed: 11, Tickets: 40})
 	file := sandboxPipeline(t, url)
 	before := readFile(t, file)
+	if code, _, stderr := run(t, context.Background(), "map", "--offline", "-p", file); code == 0 || !strings.Contains(stderr, "no target directory") {
+		t.Errorf("map --offline before any directory was read: exit %d, %s", code, stderr)
+	}
+	if readFile(t, file) != before {
+		t.Error("a failed map changed the pipeline file")
+	}
 	for _, args := range [][]string{{"extract", "-p", file}, {"map", "-p", file}} {
 		if code, out, stderr := run(t, context.Background(), args...); code != 0 {
 			t.Fatalf("%s: exit %d\n%s%s", args[0], code, out, stderr)
