@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -59,10 +60,15 @@ func TestSampleOpsCloseOverRefsAndAttachments(t *testing.T) {
 	}
 }
 
+// sampleOpsOf reads the plan as SampleOps does: an attached op's parent is its first ref here.
 func sampleOpsOf(plan []planRow) []sampleOp {
 	var out []sampleOp
 	for _, p := range plan {
-		out = append(out, sampleOp{id: p.id, kind: p.kind, sourceID: p.source, refs: p.refs})
+		op := sampleOp{id: p.id, kind: p.kind, sourceID: p.source, refs: p.refs}
+		if _, ok := attachedKinds[p.kind]; ok && len(p.refs) > 0 {
+			op.parent = p.refs[0]
+		}
+		out = append(out, op)
 	}
 	return out
 }
@@ -71,6 +77,7 @@ func sampleOpsOf(plan []planRow) []sampleOp {
 // smaller one.
 func TestSampleOpsIsRepeatable(t *testing.T) {
 	db := newPlanDB(t, lifecyclePlan)
+	withParents(t, db, lifecyclePlan)
 	one, n1, err := SampleOps(context.Background(), db, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -237,5 +244,16 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("%s differs (run with -update to accept):\n%s", path, got)
+	}
+}
+
+// withParents writes into each attached op's payload the field naming its parent (its first
+// ref), as the transform does.
+func withParents(t *testing.T, db *sql.DB, plan []planRow) {
+	t.Helper()
+	for _, p := range plan {
+		if field, ok := attachedKinds[p.kind]; ok {
+			exec(t, db, `UPDATE plan_ops SET payload = json_object(?, ?) WHERE op_id = ?`, field, p.refs[0], p.id)
+		}
 	}
 }

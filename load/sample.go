@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -14,12 +15,39 @@ import (
 // (or, where the plan has them, an article) with everything it needs and everything hanging off it.
 var SampleSeedKinds = []string{"ticket", "conversation", "article"}
 
-// attachedKinds hang off the op their first ref names: they join a sample when that op does
-// (a ticket's replies, state, tags and updates; a contact's company memberships and tags; a
-// ticket type's attributes; an article's translations).
-var attachedKinds = map[string]bool{
-	"part": true, "ticket_state": true, "tagging": true, "contact_company": true,
-	"ticket_attribute": true, "ticket_update": true, "contact_update": true, "article_update": true,
+// attachedKinds hang off another op, named by a field of their payload: they join a sample, and
+// belong to a record in verify, with it (a ticket's replies, state, tags and updates; a
+// contact's company memberships, tags and updates; a ticket type's attributes; an article's
+// link update).
+var attachedKinds = map[string]string{
+	"part": "parent_ref", "ticket_state": "parent_ref", "tagging": "parent_ref", "ticket_update": "parent_ref",
+	"contact_company": "contact_ref", "contact_update": "contact_ref",
+	"ticket_attribute": "ticket_type_ref", "article_update": "article_ref",
+}
+
+// parentOf is the op an attached op hangs off ("" when it is not attached or names none).
+func parentOf(kind string, payload json.RawMessage) string {
+	field, ok := attachedKinds[kind]
+	if !ok {
+		return ""
+	}
+	var fields map[string]json.RawMessage
+	var parent string
+	if json.Unmarshal(payload, &fields) == nil {
+		_ = json.Unmarshal(fields[field], &parent)
+	}
+	return parent
+}
+
+// parentSQL reads the parent of an attached op in SQL, from the same table.
+func parentSQL() string {
+	var b strings.Builder
+	b.WriteString("CASE kind")
+	for _, kind := range slices.Sorted(maps.Keys(attachedKinds)) {
+		fmt.Fprintf(&b, " WHEN '%s' THEN payload->>'%s'", kind, attachedKinds[kind])
+	}
+	b.WriteString(" END")
+	return b.String()
 }
 
 // setupKinds shape the workspace rather than hold records (the ticket type and its attributes,
@@ -29,8 +57,8 @@ var setupKinds = map[string]bool{"ticket_type": true, "ticket_attribute": true, 
 
 // sampleOp is what choosing a sample needs of an op.
 type sampleOp struct {
-	id, kind, sourceID string
-	refs               []string
+	id, kind, sourceID, parent string
+	refs                       []string
 }
 
 // SampleOps chooses a demo migration: per seed kind, the n records whose source ids hash lowest
@@ -69,7 +97,8 @@ func readSampleOps(ctx context.Context, db *sql.DB) ([]sampleOp, error) {
 	if _, err := planHash(ctx, db); err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT op_id, kind, source_id, to_json(refs)::VARCHAR FROM plan_ops ORDER BY seq`)
+	rows, err := db.QueryContext(ctx, `SELECT op_id, kind, source_id, to_json(refs)::VARCHAR, coalesce(`+parentSQL()+`, '')
+		FROM plan_ops ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("sample: reading plan_ops: %w", err)
 	}
@@ -78,7 +107,7 @@ func readSampleOps(ctx context.Context, db *sql.DB) ([]sampleOp, error) {
 	for rows.Next() {
 		var op sampleOp
 		var refs string
-		if err := rows.Scan(&op.id, &op.kind, &op.sourceID, &refs); err != nil {
+		if err := rows.Scan(&op.id, &op.kind, &op.sourceID, &refs, &op.parent); err != nil {
 			return nil, fmt.Errorf("sample: reading plan_ops: %w", err)
 		}
 		if err := json.Unmarshal([]byte(refs), &op.refs); err != nil {
@@ -143,7 +172,7 @@ func closeSample(ops []sampleOp, seeds []string) map[string]bool {
 		changed = false
 		for i := range ops {
 			op := &ops[i]
-			if !chosen[op.id] && attachedKinds[op.kind] && len(op.refs) > 0 && chosen[op.refs[0]] {
+			if !chosen[op.id] && op.parent != "" && chosen[op.parent] {
 				add(op.id)
 				changed = true
 			}

@@ -164,10 +164,7 @@ func verifyRecords(lp *loadedPlan, v Verifier, opts VerifyOptions) []VerifyRecor
 		}
 	}
 	for _, l := range lp.ops {
-		if !attachedKinds[l.Kind] || len(l.Refs) == 0 {
-			continue
-		}
-		if i, ok := byID[l.Refs[0]]; ok {
+		if i, ok := byID[parentOf(l.Kind, l.Payload)]; ok {
 			recs[i].Attached = append(recs[i].Attached, l)
 		}
 	}

@@ -10,12 +10,13 @@ import (
 	"github.com/deskport/deskport/sandbox/intercom"
 )
 
-// TestMigrationLifecycle is the acceptance of the lifecycle on the sandbox: a demo migration, its
+// TestMigrationLifecycle is the acceptance of the lifecycle on the sandbox (100 tickets, a
+// knowledge base of 20 articles): a demo migration, its
 // verification, its rollback (the target is empty again), the full migration, changes at the
 // source (a new ticket, a new reply on a migrated ticket, an edited ticket), a delta migration,
 // and a final verification with zero differences — nothing created twice on the way.
 func TestMigrationLifecycle(t *testing.T) {
-	sb, url := startSandbox(t, sandbox.Options{Seed: 21, Tickets: 100})
+	sb, url := startSandbox(t, sandbox.Options{Seed: 21, Tickets: 100, Articles: 20})
 	file := sandboxPipeline(t, url)
 	ctx := context.Background()
 	ic := sb.Intercom()
@@ -32,6 +33,9 @@ func TestMigrationLifecycle(t *testing.T) {
 	sample := lastRun(t, file, "sample")
 	if n := len(ic.Tickets()) + len(ic.Conversations()); n != 5 {
 		t.Errorf("the sample of 5 created %d tickets", n)
+	}
+	if n := len(ic.Articles()); n != 5 {
+		t.Errorf("the sample of 5 created %d articles", n)
 	}
 	if n := len(ic.Contacts()); n == 0 || n > 5*6 {
 		t.Errorf("the sample of 5 tickets created %d contacts: not their requesters and commenters alone", n)

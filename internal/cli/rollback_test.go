@@ -23,7 +23,8 @@ func lastRun(t *testing.T, file, command string) string {
 // targetRecords counts what the Intercom simulator holds of what a migration creates.
 func targetRecords(ic *intercom.Server) map[string]int {
 	return map[string]int{"contacts": len(ic.Contacts()), "companies": len(ic.Companies()),
-		"tickets": len(ic.Tickets()), "conversations": len(ic.Conversations()), "tags": len(ic.Tags())}
+		"tickets": len(ic.Tickets()), "conversations": len(ic.Conversations()), "tags": len(ic.Tags()),
+		"articles": len(ic.Articles()), "collections": len(ic.Collections())}
 }
 
 func checkEmpty(t *testing.T, ic *intercom.Server) {

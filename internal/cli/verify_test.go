@@ -5,16 +5,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deskport/deskport/sandbox"
 	"github.com/deskport/deskport/sandbox/intercom"
 )
 
 // TestVerifyNamesPlantedDifferences: after a clean load verify finds nothing and exits 0; after a
-// reply is dropped, a reply's time moved and a ticket's state changed behind the API's back, it
-// names each (record, field) and exits 1.
+// reply is dropped, a reply's time moved, a ticket's state changed and an article moved to another
+// section behind the API's back, it names each (record, field) and exits 1.
 func TestVerifyNamesPlantedDifferences(t *testing.T) {
-	sb, file := prepared(t, 30, intercom.DefaultOptions())
-	if code, out, stderr := run(t, context.Background(), "load", "-p", file); code != 0 {
-		t.Fatalf("load: %d\n%s%s", code, out, stderr)
+	sb, url := startSandbox(t, sandbox.Options{Seed: 5, Tickets: 30, Articles: 12})
+	file := sandboxPipeline(t, url)
+	for _, stage := range []string{"extract", "transform", "load"} {
+		if code, out, stderr := run(t, context.Background(), stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %d\n%s%s", stage, code, out, stderr)
+		}
 	}
 	code, out, stderr := run(t, context.Background(), "verify", "-p", file, "--all")
 	if code != 0 {
@@ -24,7 +28,10 @@ func TestVerifyNamesPlantedDifferences(t *testing.T) {
 		t.Errorf("verify does not say what it checked:\n%s", out)
 	}
 
-	planted := plantDifferences(t, sb.Intercom())
+	if !strings.Contains(out, " article") {
+		t.Errorf("verify read no article back:\n%s", out)
+	}
+	planted := append(plantDifferences(t, sb.Intercom()), plantMisplacedArticle(t, sb.Intercom())...)
 	code, out, stderr = run(t, context.Background(), "verify", "-p", file, "--all", "--format", "csv")
 	if code != 1 {
 		t.Fatalf("verify after tampering: exit %d, want 1\n%s%s", code, out, stderr)
@@ -96,4 +103,22 @@ func lastReply(parts []intercom.Part) int {
 		}
 	}
 	return -1
+}
+
+// plantMisplacedArticle moves an article into another collection than the one it was loaded in.
+func plantMisplacedArticle(t *testing.T, ic *intercom.Server) []string {
+	t.Helper()
+	articles, collections := ic.Articles(), ic.Collections()
+	if len(articles) == 0 || len(collections) < 2 {
+		t.Fatalf("%d articles in %d collections: nothing to misplace", len(articles), len(collections))
+	}
+	a := articles[0]
+	for _, c := range collections {
+		if c.ID != a.ParentID {
+			ic.TamperArticle(a.ID, func(x *intercom.Article) { x.ParentID = c.ID })
+			t.Logf("moved article %s from collection %s to %s", a.ID, a.ParentID, c.ID)
+			break
+		}
+	}
+	return []string{"article:", "," + a.ID + ",", ",section," + a.ParentID + ","}
 }

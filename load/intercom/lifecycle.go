@@ -94,7 +94,7 @@ func (x *exec) contactUpdate(ctx context.Context) (string, error) {
 }
 
 // Counts reads the workspace's own totals (contacts per role, tickets, conversations, companies,
-// tags) beside what the ledger says the migration created. Companies count once a contact is
+// tags, articles, collections) beside what the ledger says the migration created. Companies count once a contact is
 // attached (Intercom lists no other), so only those with a migrated membership are expected.
 func (c *Client) Counts(ctx context.Context, loaded []load.Loaded) ([]load.Count, error) {
 	want := map[string]int{}
@@ -107,6 +107,8 @@ func (c *Client) Counts(ctx context.Context, loaded []load.Loaded) ([]load.Count
 			want["contacts."+cmpRole(p.Role)]++
 		case kindTicket, kindConversation, kindTag:
 			want[l.Entity+"."+l.Kind]++
+		case "article", "collection":
+			want[l.Kind+"s"]++
 		case kindContactCompany:
 			var p contactCompanyPayload
 			if json.Unmarshal(l.Payload, &p) == nil {
@@ -147,6 +149,8 @@ var countQueries = []countQuery{
 	{"conversations", "tickets.conversation", searchTotal("/conversations", "created_at", ">", 0)},
 	{"companies", "companies", listTotal(http.MethodPost, "/companies/list")},
 	{"tags", "tags.tag", listTotal(http.MethodGet, "/tags")},
+	{"articles", "articles", listTotal(http.MethodGet, "/articles")},
+	{"collections", "collections", listTotal(http.MethodGet, "/help_center/collections")},
 }
 
 // searchTotal is total_count of a one-filter search.

@@ -29,3 +29,8 @@ func tamper[T any](s *Server, t func(st *state) *table[T], id string, fn func(*T
 	}
 	return ok
 }
+
+// TamperArticle is TamperTicket for a Help Center article.
+func (s *Server) TamperArticle(id string, fn func(a *Article)) bool {
+	return tamper(s, func(st *state) *table[Article] { return &st.helpCenter().articles }, id, fn)
+}
