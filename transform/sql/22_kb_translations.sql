@@ -30,12 +30,19 @@ SELECT source_id, parent_type, parent_id, locale, target, title, body_html, stat
     END AS fate
 FROM ranked CROSS JOIN t_kb_ctx x;
 
+-- A section's translations go with it only where it stays a section of its own: a flattened
+-- section's name carries its path, which its translations do not.
+UPDATE t_kb_tr SET fate = 'flattened'
+WHERE fate = 'migrate' AND parent_type = 'section'
+  AND parent_id NOT IN (SELECT translated_from FROM t_kb_collections WHERE translated_from IS NOT NULL);
+
 INSERT INTO plan_skips
 SELECT 'kb_translations', source_id, CASE fate
+    WHEN 'flattened' THEN 'translation of a section that is flattened or not migrated'
     WHEN 'off' THEN 'translations not migrated (kb.translations is off)'
     WHEN 'unsupported' THEN 'locale not supported by Intercom: ' || locale
     ELSE 'another translation has the same Intercom locale' END
-FROM t_kb_tr WHERE fate IN ('off', 'unsupported', 'duplicate');
+FROM t_kb_tr WHERE fate IN ('off', 'unsupported', 'duplicate', 'flattened');
 
 INSERT INTO plan_notes
 SELECT 'kb_translations', source_id, 'kb_locale_unsupported', 'locale not supported by Intercom: ' || locale
