@@ -133,19 +133,26 @@ func entityBars(totals []load.RunTotals) barChart {
 
 const chartW, chartH = 930, 150
 
-// timeAxis places a second on the chart: seconds from the first to the last share the width.
+// timeAxis places a second on the chart: the seconds from the first to the last share the
+// width, several to a slot when there are more than maxSlots (a report over days of runs), where
+// the slot shows the busiest of its seconds.
 type timeAxis struct {
-	from  time.Time
-	slots int
+	from         time.Time
+	slots, per   int // slots on the chart, seconds per slot
+	totalSeconds int
 }
 
+const maxSlots = 600
+
 func newTimeAxis(first, last time.Time) timeAxis {
-	return timeAxis{from: first, slots: int(last.Sub(first)/time.Second) + 1}
+	seconds := int(last.Sub(first)/time.Second) + 1
+	per := (seconds + maxSlots - 1) / maxSlots
+	return timeAxis{from: first, per: per, slots: (seconds + per - 1) / per, totalSeconds: seconds}
 }
 
 func (a timeAxis) x(t time.Time) (x, w float64) {
 	w = min(float64(chartW-40)/float64(a.slots), 24) // a short run's few seconds stay bars, not slabs
-	return 40 + w*float64(int(t.Sub(a.from)/time.Second)), max(w-1, 0.5)
+	return 40 + w*float64(int(t.Sub(a.from)/time.Second)/a.per), max(w-1, 0.5)
 }
 
 // throughputChart stacks loaded and failed outcomes per second.
@@ -155,7 +162,7 @@ func throughputChart(points []load.Throughput) timeChart {
 		return c
 	}
 	axis := newTimeAxis(points[0].At, points[len(points)-1].At)
-	c.Seconds, c.From = axis.slots, points[0].At.Format("15:04:05 UTC")
+	c.Seconds, c.From = axis.totalSeconds, points[0].At.Format("2006-01-02 15:04:05 UTC")
 	for _, p := range points {
 		c.Max = max(c.Max, p.Loaded+p.Failed)
 		c.Total += p.Loaded + p.Failed
@@ -189,7 +196,7 @@ func rateChart(points []load.RateUse) timeChart {
 		return c
 	}
 	axis := newTimeAxis(metered[0].At, metered[len(metered)-1].At)
-	c.Seconds, c.From = axis.slots, metered[0].At.Format("15:04:05 UTC")
+	c.Seconds, c.From = axis.totalSeconds, metered[0].At.Format("2006-01-02 15:04:05 UTC")
 	full := float64(c.Base - 14)
 	for _, p := range metered {
 		used := 1 - float64(max(*p.MinRemaining, 0))/float64(*p.Limit)

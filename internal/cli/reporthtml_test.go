@@ -152,3 +152,27 @@ func checkExportsHoldTheRows(t *testing.T, file, runID string, totals []load.Run
 		}
 	}
 }
+
+// TestTimeAxisFitsLongSpans: a report over days of runs keeps its bars on the chart.
+func TestTimeAxisFitsLongSpans(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		span      time.Duration
+		slots, by int
+	}{
+		{0, 1, 1},
+		{9 * time.Second, 10, 1},
+		{599 * time.Second, 600, 1},
+		{600 * time.Second, 301, 2},
+		{72 * time.Hour, 599, 433},
+	}
+	for _, tt := range tests {
+		a := newTimeAxis(start, start.Add(tt.span))
+		if a.slots != tt.slots || a.per != tt.by {
+			t.Errorf("span %s: %d slots of %d s, want %d of %d", tt.span, a.slots, a.per, tt.slots, tt.by)
+		}
+		if x, w := a.x(start.Add(tt.span)); x+w > chartW {
+			t.Errorf("span %s: the last bar ends at %.1f, past the chart's %d", tt.span, x+w, chartW)
+		}
+	}
+}
