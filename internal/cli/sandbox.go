@@ -18,18 +18,18 @@ import (
 
 // sandboxFlags are the settings shared by `sandbox` and `demo`.
 type sandboxFlags struct {
-	seed       int64
-	tickets    int
-	window     time.Duration
-	rateLimit  int
-	incrLimit  int
-	errorRate  float64
-	resetRate  float64
-	throttle   float64
-	latency    time.Duration
-	sameHost   bool
-	foreignURL float64
-	intercom   intercomFlags
+	seed              int64
+	tickets, articles int
+	window            time.Duration
+	rateLimit         int
+	incrLimit         int
+	errorRate         float64
+	resetRate         float64
+	throttle          float64
+	latency           time.Duration
+	sameHost          bool
+	foreignURL        float64
+	intercom          intercomFlags
 }
 
 // intercomFlags configure the simulated Intercom target.
@@ -65,6 +65,7 @@ func (f *sandboxFlags) register(cmd *cobra.Command, tickets int) {
 	fl := cmd.Flags()
 	fl.Int64Var(&f.seed, "seed", 1, "seed of the generated account (same seed, same data)")
 	fl.IntVar(&f.tickets, "tickets", tickets, "number of tickets to generate")
+	fl.IntVar(&f.articles, "articles", 0, "number of knowledge base (Guide) articles to generate: nested sections, sectionless articles, four locales")
 	fl.DurationVar(&f.window, "rate-window", time.Minute, "length of a rate-limit window (shorten it to run benchmarks faster)")
 	fl.IntVar(&f.rateLimit, "zendesk-rate-limit", 700, "Zendesk plan limit: requests per window (-1: none)")
 	fl.IntVar(&f.incrLimit, "zendesk-incremental-limit", 10, "Zendesk incremental exports limit: requests per window (-1: none)")
@@ -77,8 +78,9 @@ func (f *sandboxFlags) register(cmd *cobra.Command, tickets int) {
 
 func (f *sandboxFlags) options() sandbox.Options {
 	return sandbox.Options{
-		Seed:    f.seed,
-		Tickets: f.tickets,
+		Seed:     f.seed,
+		Tickets:  f.tickets,
+		Articles: f.articles,
 		Zendesk: zendesk.Options{
 			RateLimit:            f.rateLimit,
 			IncrementalRateLimit: f.incrLimit,
