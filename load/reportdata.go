@@ -11,6 +11,7 @@ import (
 // the whole ledger when Run is nil.
 type Report struct {
 	Run        *RunInfoRow    `json:"run,omitempty"`
+	Runs       []RunRow       `json:"runs"`
 	Totals     []RunTotals    `json:"totals"`
 	Failures   []FailureGroup `json:"failures"`
 	Records    []RecordRow    `json:"records"`
@@ -24,6 +25,12 @@ type RunInfoRow struct {
 	StartedAt                                    time.Time
 	FinishedAt                                   *time.Time `json:",omitempty"`
 	Status                                       string
+}
+
+// RunRow is a run of the ledger with the outcomes it recorded.
+type RunRow struct {
+	RunInfoRow
+	Loaded, Failed, Skipped, Deleted int
 }
 
 // FailureGroup is one reason records failed, with how many and an example.
@@ -67,7 +74,7 @@ func ReadReport(ctx context.Context, db *sql.DB, run string) (*Report, error) {
 			return nil, err
 		}
 	}
-	steps := []func(context.Context, *sql.DB, string, *Report) error{readRecords, readFailures, readThroughput, readRate}
+	steps := []func(context.Context, *sql.DB, string, *Report) error{readRuns, readRecords, readFailures, readThroughput, readRate}
 	for _, step := range steps {
 		if err := step(ctx, db, run, r); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
@@ -97,6 +104,37 @@ func readRunInfo(ctx context.Context, db *sql.DB, run string) (*RunInfoRow, erro
 		ri.Status = "running or crashed"
 	}
 	return &ri, nil
+}
+
+// readRuns lists every run of the ledger, oldest first, with its outcomes: the history a
+// report of one run sits in.
+func readRuns(ctx context.Context, db *sql.DB, _ string, r *Report) error {
+	rows, err := db.QueryContext(ctx, `SELECT r.run_id, r.command, r.selection, r.target, r.workspace, r.started_at,
+			e.finished_at, coalesce(e.status, 'running or crashed'),
+			count(*) FILTER (WHERE v.event = 'loaded'), count(*) FILTER (WHERE v.event = 'failed'),
+			count(*) FILTER (WHERE v.event = 'skipped'), count(*) FILTER (WHERE v.event = 'deleted')
+		FROM load_runs r LEFT JOIN load_run_ends e ON e.run_id = r.run_id
+		LEFT JOIN load_events v ON v.run_id = r.run_id
+		GROUP BY ALL ORDER BY r.started_at, r.run_id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row RunRow
+		var finished sql.NullTime
+		if err := rows.Scan(&row.RunID, &row.Command, &row.Selection, &row.Target, &row.Workspace, &row.StartedAt,
+			&finished, &row.Status, &row.Loaded, &row.Failed, &row.Skipped, &row.Deleted); err != nil {
+			return err
+		}
+		row.StartedAt = row.StartedAt.UTC()
+		if finished.Valid {
+			t := finished.Time.UTC()
+			row.FinishedAt = &t
+		}
+		r.Runs = append(r.Runs, row)
+	}
+	return rows.Err()
 }
 
 func readRecords(ctx context.Context, db *sql.DB, run string, r *Report) error {

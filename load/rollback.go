@@ -51,7 +51,10 @@ type RollbackOptions struct {
 	Workspace   string
 	RunID       string // the run whose creations go
 	Concurrency int    // deletions in flight within one kind [8]
-	Now         func() time.Time
+	// DryRun decides and reports what would be deleted and what would stay, without a call or a
+	// ledger write.
+	DryRun bool
+	Now    func() time.Time
 }
 
 // Kept is something a rollback left in the target, with why.
@@ -98,6 +101,11 @@ func Rollback(ctx context.Context, db *sql.DB, opts RollbackOptions) (*RollbackR
 	ops, err := loadedBy(ctx, db, opts.RunID)
 	if err != nil {
 		return nil, err
+	}
+	if opts.DryRun {
+		rb := &rollback{undoer: undoer, opts: opts, needed: map[string]string{},
+			res: &RollbackResult{ByEntity: map[string]int{}, Candidate: len(ops)}}
+		return rb.res, rb.run(ctx, ops)
 	}
 	if err := opts.Target.Check(ctx, opts.Workspace); err != nil {
 		return nil, err
@@ -260,6 +268,10 @@ func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedO
 		}
 		return nil
 	}
+	if rb.opts.DryRun {
+		rb.count(append([]*loadedOp{op}, deps...))
+		return nil
+	}
 	code := CodeDeleted
 	err := rb.undoer.Delete(ctx, op.Op, op.TargetID)
 	var oe *OpError
@@ -285,13 +297,18 @@ func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedO
 	if err := rb.ledger.Append(ctx, events); err != nil {
 		return err
 	}
+	rb.count(append([]*loadedOp{op}, deps...))
+	return nil
+}
+
+// count adds ops to the deleted totals.
+func (rb *rollback) count(ops []*loadedOp) {
 	rb.mu.Lock()
 	defer rb.mu.Unlock()
-	for _, e := range events {
+	for _, op := range ops {
 		rb.res.Deleted++
-		rb.res.ByEntity[e.Entity]++
+		rb.res.ByEntity[op.Entity]++
 	}
-	return nil
 }
 
 // stillNeeded names the record that stays and refers to op, or "".

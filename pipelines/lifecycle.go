@@ -12,6 +12,7 @@ import (
 // RollbackOptions are the rollback command's choices on top of the pipeline file.
 type RollbackOptions struct {
 	RunID      string
+	DryRun     bool // say what would go and what would stay; change nothing
 	Getenv     func(string) string
 	HTTPClient *http.Client
 }
@@ -33,7 +34,7 @@ func Rollback(ctx context.Context, p *Pipeline, opts RollbackOptions) (*load.Rol
 	}
 	defer store.Close()
 	return load.Rollback(ctx, store.DB(), load.RollbackOptions{Target: target, System: p.Target.System,
-		Workspace: workspace, RunID: opts.RunID})
+		Workspace: workspace, RunID: opts.RunID, DryRun: opts.DryRun})
 }
 
 // recordRates makes a target that can record its rate-limit headers do so; nil when it cannot.

@@ -26,6 +26,7 @@ const pageSize = 500
 type reportView struct {
 	Title, Staging, Pipeline string
 	Run                      *load.RunInfoRow
+	Runs                     []load.RunRow
 	Totals                   []load.RunTotals
 	Sum                      load.RunTotals
 	Bars                     barChart
@@ -64,7 +65,7 @@ type timeChart struct {
 
 // writeReportHTML renders the report of r as one self-contained page.
 func writeReportHTML(w io.Writer, r *load.Report, pipeline, staging string) error {
-	v := reportView{Title: "deskport migration report", Staging: staging, Pipeline: pipeline, Run: r.Run,
+	v := reportView{Title: "deskport migration report", Staging: staging, Pipeline: pipeline, Run: r.Run, Runs: r.Runs,
 		Totals: r.Totals, Failures: r.Failures, PageSize: pageSize}
 	for _, t := range r.Totals {
 		v.Sum.Total += t.Total

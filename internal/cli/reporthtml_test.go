@@ -75,6 +75,9 @@ func TestReportHTMLRendersTheLedger(t *testing.T) {
 	checkExportsHoldTheRows(t, file, runID, totals)
 	dom := string(headless(t, bin, page, "--dump-dom"))
 	checkTotalsInDOM(t, dom, totals)
+	if !strings.Contains(dom, `<tr data-run="`+runID+`">`) {
+		t.Errorf("the runs table does not list run %s", runID)
+	}
 	if got := domRunID(dom); got != runID {
 		t.Errorf("the page names run %q, want %q", got, runID)
 	}

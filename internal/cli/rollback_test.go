@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -49,7 +50,14 @@ func TestRollbackEmptiesTheTargetAndALoadRecreates(t *testing.T) {
 		t.Fatalf("the load created too little to test a rollback: %v", loaded)
 	}
 	runID := lastRun(t, file, "load")
-	code, out, stderr := run(t, context.Background(), "rollback", "-p", file, "--run", runID)
+	code, out, stderr := run(t, context.Background(), "rollback", "-p", file, "--run", runID, "--dry-run")
+	if code != 0 || !strings.Contains(out, "dry run, nothing changed") {
+		t.Fatalf("rollback --dry-run: %d\n%s%s", code, out, stderr)
+	}
+	if after := targetRecords(sb.Intercom()); fmt.Sprint(after) != fmt.Sprint(loaded) {
+		t.Fatalf("a dry run changed the target: %v, was %v", after, loaded)
+	}
+	code, out, stderr = run(t, context.Background(), "rollback", "-p", file, "--run", runID)
 	if code != 0 {
 		t.Fatalf("rollback: %d\n%s%s", code, out, stderr)
 	}
