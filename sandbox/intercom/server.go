@@ -14,8 +14,8 @@
 // read back (Contacts, Tickets, …) and is counted in Stats, including
 // creates that repeat an existing object.
 //
-// Not simulated: the Help Center (articles, collections), the company
-// scroll API, notes, segments, contact merge/archive, messages, events,
+// Not simulated: the Help Center (articles, collections), notes,
+// segments, contact merge/archive, messages, events,
 // visitors, data attribute updates: they answer 404 (in strict mode with a
 // message saying they are not simulated). The OAuth authorization-code
 // flow is simulated (oauth.go): tokens it issues work as bearer tokens.
@@ -208,6 +208,7 @@ func (s *Server) register() {
 	s.registerWorkspace()
 	s.registerContacts()
 	s.registerCompanies()
+	s.registerScroll()
 	s.registerTags()
 	s.registerConversations()
 	s.registerTicketTypes()
