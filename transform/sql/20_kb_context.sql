@@ -42,11 +42,16 @@ SELECT n.source,
     ) AS target
 FROM norm n;
 
--- Authors: an agent becomes the admin with their email, else the default admin. Intercom wants
--- author_id as an integer: an admin id that is not one fails the op with Intercom's own message.
+-- Authors: an agent becomes the admin the tickets' mapping chose for them (transform_mapping:
+-- the pipeline's mapping section, else the same email), else the admin with their email, else the
+-- default admin. Intercom wants author_id as an integer: an admin id that is not one fails the op
+-- with a message saying so.
 CREATE OR REPLACE TEMP TABLE t_kb_authors AS
 SELECT a.source_id,
-    coalesce((SELECT min_by(t.id, id_key(t.id)) FROM target_admins t WHERE name_key(t.email) = name_key(a.email)),
+    coalesce(
+        (SELECT min_by(m.target_id, id_key(m.target_id)) FROM transform_mapping m
+         WHERE m.kind = 'agent' AND m.source_id = a.source_id AND m.target_id IS NOT NULL),
+        (SELECT min_by(t.id, id_key(t.id)) FROM target_admins t WHERE name_key(t.email) = name_key(a.email)),
         (SELECT default_admin_id FROM t_kb_ctx)) AS admin_id,
     EXISTS (SELECT 1 FROM target_admins t WHERE name_key(t.email) = name_key(a.email)) AS matched
 FROM agents a;
