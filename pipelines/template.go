@@ -124,10 +124,17 @@ target:
 # What to move. Remove what you do not want to move, or leave the key out to move everything.
 entities: [{{.Entities}}]
 
-# Reserved for the field, status and user mappings of a later version: leave it empty.
+# How agents, groups, statuses, ticket types and fields map onto the target: run
+# "deskport map -p THIS_FILE" after the extract to fill it in. Empty: agents by email, groups by
+# name, statuses by category, fields by name.
 mapping: {}
 
-# Reserved for pipeline-wide settings of a later version: leave it empty.
+# What is migrated and the data policies (README, "Mapping and policies"), for example:
+#   tag: migrated                          # added to every migrated ticket
+#   date_range: {by: created, from: 2023-01-01}
+#   attachments: {skip_inline_images: false, allow_types: [csv], max_size_mb: 100}
+#   phones: {validate: true, default_region: US}
+#   assignment: {unassigned: leave}        # or team:NAME, admin:EMAIL
 options: {}
 {{define "endpoint"}}
   # The system: {{.Known}}.
