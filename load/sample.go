@@ -21,7 +21,8 @@ var SampleSeedKinds = []string{"ticket", "conversation", "article"}
 // link update).
 var attachedKinds = map[string]string{
 	"part": "parent_ref", "ticket_state": "parent_ref", "tagging": "parent_ref", "ticket_update": "parent_ref",
-	"contact_company": "contact_ref", "contact_update": "contact_ref",
+	"conversation_update": "parent_ref",
+	"contact_company":     "contact_ref", "contact_update": "contact_ref",
 	"ticket_attribute": "ticket_type_ref", "article_update": "article_ref",
 }
 

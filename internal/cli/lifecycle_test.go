@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -110,5 +111,66 @@ func checkDelta(t *testing.T, ic *intercom.Server, file string, live, edited int
 				t.Errorf("ticket %d: title %q, state %s after the delta; want the edit", edited, tk.Title(), tk.State)
 			}
 		}
+	}
+}
+
+// TestDeltaInConversationMode: with tickets migrated as conversations, a delta brings a new reply
+// and an edited conversation's title and state, and verify finds the target as planned.
+func TestDeltaInConversationMode(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{Seed: 9, Tickets: 30})
+	file := sandboxPipeline(t, url)
+	setTargetOption(t, file, "ticket_mode: conversation")
+	ctx := context.Background()
+	for _, args := range [][]string{{"migrate", "-p", file}} {
+		if code, out, stderr := run(t, ctx, args...); code != 0 {
+			t.Fatalf("%v: %d\n%s%s", args, code, out, stderr)
+		}
+	}
+	ic := sb.Intercom()
+	if len(ic.Conversations()) == 0 || len(ic.Tickets()) != 0 {
+		t.Fatalf("not migrated as conversations: %d conversations, %d tickets", len(ic.Conversations()), len(ic.Tickets()))
+	}
+	acct := sb.Account()
+	acct.RLock()
+	edited := acct.Tickets[3]
+	acct.RUnlock()
+	if _, err := sb.Zendesk().UpdateTicket(edited.ID, func(tk *gen.Ticket) {
+		tk.Subject, tk.Status = "Renamed after the migration", gen.StatusSolved
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"migrate", "-p", file, "--delta"}, {"verify", "-p", file, "--all"}} {
+		if code, out, stderr := run(t, ctx, args...); code != 0 {
+			t.Fatalf("%v: %d\n%s%s", args, code, out, stderr)
+		}
+	}
+	db := openStaging(t, file)
+	var target string
+	if err := db.QueryRow(`SELECT target_id FROM id_map WHERE op_id = ?`, "conversation:"+id(edited.ID)).Scan(&target); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ic.Conversations() {
+		if c.ID == target && (c.Title != "Renamed after the migration" || c.State != "closed") {
+			t.Errorf("conversation %s after the delta: title %q, state %s", c.ID, c.Title, c.State)
+		}
+	}
+	if n := ic.Stats().StrictErrors; n != 0 {
+		t.Errorf("%d requests failed strict validation", n)
+	}
+}
+
+// setTargetOption writes one option into the target's options of a pipeline file from init.
+func setTargetOption(t *testing.T, file, option string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "  options: {}\n", "  options: {"+option+"}\n", 1)
+	if text == string(b) {
+		t.Fatal("the pipeline file has no empty target options to set")
+	}
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

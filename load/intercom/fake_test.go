@@ -191,6 +191,7 @@ func defaultRoutes() map[string]http.HandlerFunc {
 		"POST /tickets":                      answer(map[string]any{"type": "ticket", "id": "494", "ticket_id": "22"}),
 		"PUT /tickets/{id}":                  answer(map[string]any{"type": "ticket", "id": "494"}),
 		"PUT /contacts/{id}":                 answer(map[string]any{"type": "contact", "id": "6650a1b2c3d4e5f600000007"}),
+		"PUT /conversations/{id}":            answer(map[string]any{"type": "conversation", "id": "363"}),
 		"POST /conversations": answer(map[string]any{"type": "user_message", "id": "403918330", "created_at": 1734537501,
 			"body": "Hello", "message_type": "inapp", "conversation_id": "363"}),
 		"POST /conversations/{id}/parts": answer(map[string]any{"type": "conversation", "id": "363", "state": "closed"}),

@@ -14,8 +14,48 @@ import (
 // lifecycleKinds are the ops a delta migration adds to a plan: changes of records migrated
 // earlier, in the fields Intercom lets a client change.
 var lifecycleKinds = map[string]func(x *exec, ctx context.Context) (string, error){
-	kindTicketUpdate:  (*exec).ticketUpdate,
-	kindContactUpdate: (*exec).contactUpdate,
+	kindTicketUpdate:       (*exec).ticketUpdate,
+	kindConversationUpdate: (*exec).conversationUpdate,
+	kindContactUpdate:      (*exec).contactUpdate,
+}
+
+// conversationUpdatePayload changes a migrated conversation: its title, and its state.
+type conversationUpdatePayload struct {
+	Parent    string `json:"parent"`
+	ParentRef string `json:"parent_ref"`
+	Title     string `json:"title"`
+	Close     bool   `json:"close"`
+	AdminID   flexID `json:"admin_id"`
+}
+
+// conversationUpdate sets the title (PUT /conversations/{id}) and closes or reopens the
+// conversation (POST /conversations/{id}/parts) as the source has it now. Both set a value
+// whatever it was: sending them again changes nothing.
+func (x *exec) conversationUpdate(ctx context.Context) (string, error) {
+	var p conversationUpdatePayload
+	if err := x.decode(&p); err != nil {
+		return "", err
+	}
+	conv, err := x.ref("parent_ref", p.ParentRef)
+	if err != nil {
+		return "", err
+	}
+	if p.AdminID == "" {
+		return "", x.invalid("admin_id is missing: Intercom records who closes or reopens a conversation")
+	}
+	path := "/conversations/" + url.PathEscape(conv)
+	if p.Title != "" {
+		cl := &call{method: http.MethodPut, route: "/conversations/{id}", path: path, body: map[string]string{"title": p.Title}}
+		if err := x.send(ctx, cl, nil); err != nil {
+			return "", err
+		}
+	}
+	var state any = map[string]string{"message_type": "open", "admin_id": string(p.AdminID)}
+	if p.Close {
+		state = closeConversation{MessageType: "close", Type: "admin", AdminID: string(p.AdminID)}
+	}
+	cl := &call{method: http.MethodPost, route: "/conversations/{id}/parts", path: path + "/parts", body: state, idempotent: true}
+	return conv, x.send(ctx, cl, nil)
 }
 
 // ticketUpdatePayload changes a migrated ticket: attributes, state and assignee.

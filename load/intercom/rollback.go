@@ -30,25 +30,27 @@ var undoRules = map[string]undoRule{
 	kindTicket:       {collection: "/tickets"},
 	kindConversation: {collection: "/conversations"},
 	// 400 tag_has_dependent_objects while anything still carries it: tickets go first.
-	kindTag:             {collection: "/tags"},
-	"article":           {collection: "/articles"},
-	"collection":        {collection: "/help_center/collections"},
-	kindPart:            {parentField: "parent_ref", reason: "Intercom's API cannot delete a reply or note; it goes only with its ticket or conversation"},
-	kindTicketState:     {parentField: "parent_ref", reason: "a state change cannot be undone through Intercom's API"},
-	kindTicketUpdate:    {parentField: "parent_ref", reason: "an update cannot be undone through Intercom's API"},
-	kindTagging:         {parentField: "parent_ref", reason: "the tag stays on a record this run did not create"},
-	kindContactCompany:  {parentField: "contact_ref", reason: "the membership stays on a contact this run did not create"},
-	kindContactUpdate:   {parentField: "contact_ref", reason: "an update cannot be undone through Intercom's API"},
-	"article_update":    {parentField: "article_ref", reason: "an update cannot be undone through Intercom's API"},
-	kindTicketType:      {reason: "Intercom cannot delete ticket types; the next load reuses it"},
-	kindTicketAttribute: {reason: "Intercom cannot delete ticket type attributes; the next load reuses it"},
-	"data_attribute":    {reason: "Intercom cannot delete data attributes (only archive them); the next load reuses it"},
+	kindTag:                {collection: "/tags"},
+	"article":              {collection: "/articles"},
+	"collection":           {collection: "/help_center/collections"},
+	kindPart:               {parentField: "parent_ref", reason: "Intercom's API cannot delete a reply or note; it goes only with its ticket or conversation"},
+	kindTicketState:        {parentField: "parent_ref", reason: "a state change cannot be undone through Intercom's API"},
+	kindTicketUpdate:       {parentField: "parent_ref", reason: "an update cannot be undone through Intercom's API"},
+	kindConversationUpdate: {parentField: "parent_ref", reason: "an update cannot be undone through Intercom's API"},
+	kindTagging:            {parentField: "parent_ref", reason: "the tag stays on a record this run did not create"},
+	kindContactCompany:     {parentField: "contact_ref", reason: "the membership stays on a contact this run did not create"},
+	kindContactUpdate:      {parentField: "contact_ref", reason: "an update cannot be undone through Intercom's API"},
+	"article_update":       {parentField: "article_ref", reason: "an update cannot be undone through Intercom's API"},
+	kindTicketType:         {reason: "Intercom cannot delete ticket types; the next load reuses it"},
+	kindTicketAttribute:    {reason: "Intercom cannot delete ticket type attributes; the next load reuses it"},
+	"data_attribute":       {reason: "Intercom cannot delete data attributes (only archive them); the next load reuses it"},
 }
 
 // Kinds of the lifecycle that rollback and verify know of.
 const (
-	kindTicketUpdate  = "ticket_update"
-	kindContactUpdate = "contact_update"
+	kindTicketUpdate       = "ticket_update"
+	kindConversationUpdate = "conversation_update"
+	kindContactUpdate      = "contact_update"
 )
 
 // HowToUndo says how op's result goes away: by a DELETE of its own, with its parent, or not.

@@ -300,6 +300,7 @@ func fmtTime(t *int64) string {
 type conversationJSON struct {
 	CreatedAt int64  `json:"created_at"`
 	State     string `json:"state"`
+	Title     string `json:"title"`
 	Source    struct {
 		Body   string `json:"body"`
 		Author struct {
@@ -326,11 +327,28 @@ func (v *verification) conversation(ctx context.Context) error {
 	if !sameBody(p.Body, got.Source.Body) {
 		v.differ("body", bodyText(p.Body), bodyText(got.Source.Body))
 	}
+	state := ""
 	for _, s := range v.attached(kindTicketState) {
 		var sp ticketStatePayload
 		if v.payload(s.Op, &sp) && sp.Close {
-			v.check("state", "closed", got.State)
+			state = "closed"
 		}
+	}
+	for _, u := range v.attached(kindConversationUpdate) {
+		var up conversationUpdatePayload
+		if !v.payload(u.Op, &up) {
+			continue
+		}
+		state = "open"
+		if up.Close {
+			state = "closed"
+		}
+		if up.Title != "" {
+			v.check("title", up.Title, got.Title)
+		}
+	}
+	if state != "" {
+		v.check("state", state, got.State)
 	}
 	v.checkTags(got.Tags.ids())
 	v.checkParts(got.parts())

@@ -1,4 +1,4 @@
--- Delta migrations. A ticket or contact the source changed after the extract that first staged it
+-- Delta migrations. A ticket, conversation or contact the source changed after the extract that first staged it
 -- (so raw_* holds more than one version of it) gets an update op: the fields Intercom lets a client
 -- change, set to the latest version. The op id carries the source's updated_at, so a change is sent
 -- once and a later change is a new op; a record staged in one version gets none, its create
@@ -28,6 +28,19 @@ LEFT JOIN plan_ticket_states s ON s.parent_ref = t.op_id
 CROSS JOIN submitted sub
 LEFT JOIN target_workspace w ON true
 WHERE t.kind = 'ticket'
+
+UNION ALL
+-- A conversation changed at the source: its title, and closed or open again as it is now.
+SELECT 'conversation_update:' || t.source_id || ':' || unix_s(v.last), 30, 'conversation_update',
+    'conversation_updates', t.source_id,
+    payload(json_object('parent', 'conversation', 'parent_ref', t.op_id, 'title', t.subject,
+        'close', coalesce(s.close, false), 'admin_id', w.me_admin_id)),
+    [t.op_id], [id_key(t.source_id)]
+FROM plan_tickets t
+JOIN ticket_versions v ON v.source_id = t.source_id
+LEFT JOIN plan_ticket_states s ON s.parent_ref = t.op_id
+LEFT JOIN target_workspace w ON true
+WHERE t.kind = 'conversation'
 
 UNION ALL
 SELECT 'contact_update:' || c.source_id || ':' || unix_s(v.last), 30, 'contact_update', 'contact_updates', c.source_id,
