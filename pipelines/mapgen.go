@@ -288,14 +288,7 @@ func (g *mapGen) properties() string {
 		}
 		b.WriteString("}")
 	}
-	if b.Len() == 0 {
-		return ""
-	}
-	lines := strings.Split(b.String(), "\n")
-	for i := 1; i < len(lines); i++ {
-		lines[i] = strings.TrimSuffix(lines[i], " ")
-	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
 // yamlWord quotes v when YAML would read it as something other than the same string.
