@@ -151,7 +151,7 @@ func (p *Pipeline) resolveMapping(sd *sides) (transform.Mapping, error) {
 	if p.Mapping.Kind == 0 {
 		return m, nil
 	}
-	ps := &parser{file: p.displayPath()}
+	ps := &parser{file: p.Path}
 	sections := ps.fields(&p.Mapping, "mapping", mappingKeys)
 	for _, name := range mappingKeys {
 		e, ok := sections[name]
@@ -178,9 +178,6 @@ func (p *Pipeline) resolveMapping(sd *sides) (transform.Mapping, error) {
 	}
 	return m, ps.err()
 }
-
-// displayPath is the pipeline file as errors name it.
-func (p *Pipeline) displayPath() string { return p.Path }
 
 func (ps *parser) agents(n *yaml.Node, field string, sd *sides, m *transform.Mapping) {
 	es, _ := ps.pairs(n, field, "a map of source agent email: admin email")
