@@ -257,3 +257,62 @@ func withParents(t *testing.T, db *sql.DB, plan []planRow) {
 		}
 	}
 }
+
+// fakeVerifier reads tickets and contacts back: it reports the attached ops it was given.
+type fakeVerifier struct {
+	*fakeTarget
+	mu   sync.Mutex
+	seen map[string][]string
+}
+
+func (f *fakeVerifier) Verifies(kind string) bool { return kind == "ticket" || kind == "contact" }
+
+func (f *fakeVerifier) VerifyRecord(_ context.Context, rec VerifyRecord) ([]Difference, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	for _, a := range rec.Attached {
+		ids = append(ids, a.ID)
+	}
+	f.seen[rec.ID] = ids
+	if rec.ID == "ticket:11" {
+		return []Difference{{Entity: rec.Entity, SourceID: rec.SourceID, OpID: rec.ID, Field: "state", Want: "a", Got: "b"}}, nil
+	}
+	return nil, nil
+}
+
+func (f *fakeVerifier) Counts(_ context.Context, loaded []Loaded) ([]Count, error) {
+	return []Count{{Entity: "ops", Migrated: len(loaded), Have: len(loaded)}}, nil
+}
+
+// TestVerifyGroupsRecordsAndSamples: each record is read back with the ops hanging off it, a
+// sample takes n records per kind, and one difference makes the result not OK.
+func TestVerifyGroupsRecordsAndSamples(t *testing.T) {
+	db := newPlanDB(t, lifecyclePlan)
+	withParents(t, db, lifecyclePlan)
+	f := &fakeVerifier{fakeTarget: newFake(), seen: map[string][]string{}}
+	run(t, db, f.fakeTarget, Selection{})
+	res, err := Verify(context.Background(), db, VerifyOptions{Target: f, System: "fake", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"ticket:10": "[part:10:1 ticket_state:10]", "ticket:11": "[part:11:1 tagging:11:vip]",
+		"contact:1": "[contact_company:1:7]", "contact:2": "[]", "contact:3": "[]",
+	}
+	for id, attached := range want {
+		if got := fmt.Sprint(f.seen[id]); got != attached {
+			t.Errorf("%s was read back with %s, want %s", id, got, attached)
+		}
+	}
+	if res.OK() || len(res.Differences) != 1 || res.Differences[0].OpID != "ticket:11" {
+		t.Errorf("differences %+v, OK %v", res.Differences, res.OK())
+	}
+	sampled, err := Verify(context.Background(), db, VerifyOptions{Target: f, System: "fake", Sample: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sampled.Checked) != "map[contact:1 ticket:1]" {
+		t.Errorf("a sample of 1 read back %v", sampled.Checked)
+	}
+}
