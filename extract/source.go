@@ -29,6 +29,17 @@ type Skip struct {
 	Reason   string
 }
 
+// Truncation is a record the source returned only in part: Intercom shows the 500 most recent
+// parts of a conversation. What was returned is staged; the truncation says how much is missing so
+// that no report claims completeness that was not reached.
+type Truncation struct {
+	Entity   schema.Entity // the record's entity (tickets)
+	SourceID string
+	Part     string // what is incomplete (comments)
+	Total    int64  // how many the source reports
+	Fetched  int64  // how many it returned
+}
+
 // Page is what one durable write holds: the records of one or more API pages of a stream and the
 // stream's cursor after them. The cursor is opaque bytes owned by the Source (versioned JSON is
 // the convention); it is saved only together with the page's records.
@@ -36,7 +47,9 @@ type Page struct {
 	Stream  string
 	Batches []Batch
 	Skips   []Skip
-	Cursor  []byte
+	// Truncations are records of this page the source returned only in part.
+	Truncations []Truncation
+	Cursor      []byte
 }
 
 // Sink stores pages. WritePage is atomic: either every record of the page and its cursor are

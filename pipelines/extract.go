@@ -40,7 +40,9 @@ type ExtractResult struct {
 	Since      time.Time
 	Entities   []schema.Entity
 	Counts     []staging.EntityCount
-	Elapsed    time.Duration
+	// Truncations are the records this run staged only in part (Intercom's 500-part limit).
+	Truncations []staging.Truncation
+	Elapsed     time.Duration
 }
 
 // Extract runs the extract stage: it snapshots the pipeline's source into its staging file.
@@ -80,6 +82,9 @@ func Extract(ctx context.Context, p *Pipeline, opts ExtractOptions) (*ExtractRes
 			p.Source.System, sn.ID, runErr)
 	}
 	res.Counts, err = store.Counts(context.WithoutCancel(ctx))
+	if err == nil {
+		res.Truncations, err = store.Truncations(context.WithoutCancel(ctx), sn.ID)
+	}
 	res.Elapsed = time.Since(started)
 	return res, err
 }

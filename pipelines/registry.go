@@ -10,7 +10,7 @@ import (
 // package and one line here.
 var sources = map[string]extract.Factory{
 	"zendesk": zendesk.New,
-	// Intercom as a source: its knowledge base only, so far.
+	// Intercom as a source: admins, teams, contacts, companies, conversations, tickets and the Help Center.
 	"intercom": icextract.New,
 }
 

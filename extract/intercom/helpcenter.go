@@ -121,8 +121,16 @@ func (t tree) top(c id) id {
 	return c
 }
 
-// Extract reads the help centers (logged), every collection, then the articles page by page.
+// Extract reads the ticketing side (extractDesk), then the help centers (logged), every
+// collection, then the articles page by page.
 func (s *Source) Extract(ctx context.Context, req extract.Request, sink extract.Sink, progress extract.Progress) error {
+	w := &writer{sink: sink, progress: progress, wants: req.Wants}
+	if err := s.extractDesk(ctx, req, w); err != nil {
+		return err
+	}
+	if !wantsAny(req.Wants, kbEntities) {
+		return nil
+	}
 	var centers struct {
 		Data []struct {
 			ID         id     `json:"id"`
@@ -137,7 +145,6 @@ func (s *Source) Extract(ctx context.Context, req extract.Request, sink extract.
 	if err != nil {
 		return err
 	}
-	w := &writer{sink: sink, progress: progress, wants: req.Wants}
 	if err := s.stageCollections(ctx, w, t); err != nil {
 		return err
 	}

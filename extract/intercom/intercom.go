@@ -1,6 +1,7 @@
-// Package intercom extracts an Intercom workspace's knowledge base: help centers, collections at
-// every level and articles with their translated_content. The rest of an Intercom extractor
-// (contacts, conversations, tickets) is not written yet.
+// Package intercom extracts an Intercom workspace: admins (agents), teams (groups), contacts
+// (users and leads), companies, conversations and tickets with every part (desk.go, people.go,
+// conversations.go), and the knowledge base: help centers, collections at every level and
+// articles with their translated_content (helpcenter.go).
 //
 // Intercom nests collections up to three deep and lets an article sit directly in a collection.
 // The canonical tables say it the help desk way: a top-level collection is a category, a nested
@@ -76,10 +77,12 @@ func New(cfg extract.Config) (extract.Source, error) {
 	return s, nil
 }
 
-// Entities lists what the source extracts: the knowledge base only.
+// Entities lists what the source extracts: the ticketing side and the knowledge base.
 func (s *Source) Entities() []schema.Entity {
-	return []schema.Entity{schema.KBCategories, schema.KBSections, schema.KBArticles, schema.KBTranslations}
+	return append(slices.Clone(deskEntities), kbEntities...)
 }
+
+var kbEntities = []schema.Entity{schema.KBCategories, schema.KBSections, schema.KBArticles, schema.KBTranslations}
 
 // get fetches path with query into out, naming the endpoint on failure.
 func (s *Source) get(ctx context.Context, path string, q url.Values, out any) error {

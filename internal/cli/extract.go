@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/deskport/deskport/internal/staging"
 	"github.com/deskport/deskport/pipelines"
 )
 
@@ -62,5 +63,18 @@ func printExtractSummary(env *Env, p *pipelines.Pipeline, res *pipelines.Extract
 		fmt.Fprintf(env.Stdout, "%-14s %8d staged this run  %8d in staging  %6d skipped\n",
 			c.Entity, progress.Count(c.Entity), c.Records, c.Skipped)
 	}
+	printTruncations(env, res.Truncations)
 	fmt.Fprintf(env.Stdout, "staging file: %s (query it with: deskport sql -p %s \"SELECT …\")\n", p.Staging, p.Path)
+}
+
+// printTruncations lists the records the source returned only in part, so nobody takes their
+// threads for complete.
+func printTruncations(env *Env, ts []staging.Truncation) {
+	if len(ts) == 0 {
+		return
+	}
+	fmt.Fprintf(env.Stdout, "%d record(s) returned only in part by the source (table extract_truncations):\n", len(ts))
+	for _, t := range ts {
+		fmt.Fprintf(env.Stdout, "  %s %s: %d of %d %s staged (the source returns no more)\n", t.Entity, t.SourceID, t.Fetched, t.Total, t.Part)
+	}
 }

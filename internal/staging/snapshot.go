@@ -156,6 +156,12 @@ func (sn *Snapshot) writeBookkeeping(ctx context.Context, pageID int64, page ext
 			return fmt.Errorf("recording skip of %s %s: %w", sk.Entity, sk.SourceID, err)
 		}
 	}
+	for _, tr := range page.Truncations {
+		if _, err := c.ExecContext(ctx, `INSERT INTO extract_truncations VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			sn.ID, pageID, string(tr.Entity), tr.SourceID, tr.Part, tr.Total, tr.Fetched); err != nil {
+			return fmt.Errorf("recording truncation of %s %s: %w", tr.Entity, tr.SourceID, err)
+		}
+	}
 	if page.Cursor != nil {
 		if _, err := c.ExecContext(ctx, `INSERT INTO cursors VALUES (?, ?, ?, ?)`,
 			sn.ID, page.Stream, pageID, string(page.Cursor)); err != nil {

@@ -175,3 +175,32 @@ func (sd *seeder) appendPart(convID, contact string, p int) {
 	conv.Parts, _ = s.addPart(conv.ID, conv.Parts, part)
 	conv.UpdatedAt = s.opts.Now().Unix()
 }
+
+// SeedChanges names records to change after seeding, as a workspace changes between two extracts.
+type SeedChanges struct {
+	Contacts      []string // renamed
+	Conversations []string // get one more contact reply
+	Tickets       []string // get one more admin reply
+}
+
+// Change applies ch through the API; every changed record's updated_at becomes the server's now.
+func Change(s *Server, ch SeedChanges) error {
+	sd := seeder{s: s, at: s.opts.Now().Unix()}
+	for _, id := range ch.Contacts {
+		sd.call("PUT", "/contacts/"+id, obj{"name": "Renamed " + id})
+	}
+	for _, id := range ch.Conversations {
+		var contact string
+		s.mu.Lock()
+		if conv, ok := s.st.conversations.get(id); ok && len(conv.ContactIDs) > 0 {
+			contact = conv.ContactIDs[0]
+		}
+		s.mu.Unlock()
+		sd.call("POST", "/conversations/"+id+"/reply", obj{"message_type": "comment", "type": "user",
+			"intercom_user_id": contact, "body": "One more thing", "created_at": sd.next()})
+	}
+	for _, id := range ch.Tickets {
+		sd.call("POST", "/tickets/"+id+"/reply", sd.adminPart("comment", "Update"))
+	}
+	return sd.err
+}

@@ -1,0 +1,216 @@
+package intercom
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskport/deskport/extract"
+	"github.com/deskport/deskport/internal/staging"
+	sim "github.com/deskport/deskport/sandbox/intercom"
+	"github.com/deskport/deskport/schema"
+)
+
+// clock is the simulator's time, moved by the test so a delta has a before and an after.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// truncSink is a memSink that also keeps the truncations written.
+type truncSink struct {
+	*memSink
+	truncations []extract.Truncation
+}
+
+func (s *truncSink) WritePage(ctx context.Context, p extract.Page) error {
+	s.truncations = append(s.truncations, p.Truncations...)
+	return s.memSink.WritePage(ctx, p)
+}
+
+func newTruncSink() *truncSink {
+	return &truncSink{memSink: &memSink{rows: map[schema.Entity]map[string]map[string]any{}, cursors: map[string][]byte{}}}
+}
+
+// workspace is a seeded simulator: 60 companies (two scroll pages), users and leads, three short
+// conversations, one of 600 parts, and three tickets.
+func workspace(t *testing.T) (*sim.Server, string, sim.Seeded, *clock) {
+	t.Helper()
+	c := &clock{now: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	srv := sim.New(sim.Options{Strict: true, RateLimit: -1, Now: c.Now,
+		Teams: []sim.Team{{Name: "Billing"}}})
+	seeded, err := sim.Seed(srv, sim.SeedSpec{Contacts: 6, Companies: 60, Conversations: 3, PartsPer: 4,
+		LongThread: 600, Tickets: 3, CreatedAt: 1600000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return srv, hs.URL, seeded, c
+}
+
+func desk() extract.Request { return extract.Request{Entities: deskEntities} }
+
+// TestExtractWorkspace: every record once with its source timestamps, roles kept, parts as
+// comments (notes private), and the 600-part conversation staged with its 500 most recent parts
+// and reported truncated.
+func TestExtractWorkspace(t *testing.T) {
+	srv, base, seeded, _ := workspace(t)
+	sink := newTruncSink()
+	if err := source(t, base).Extract(t.Context(), desk(), sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	wantComments, conv := 0, map[string]sim.Conversation{}
+	for _, c := range srv.Conversations() {
+		wantComments += 1 + min(len(c.Parts), 500)
+		conv[c.ID] = c
+	}
+	for _, tk := range srv.Tickets() {
+		wantComments += len(tk.Parts)
+	}
+	long := conv[seeded.LongThread]
+	lastPart := long.Parts[len(long.Parts)-1]
+	firstShown := long.Parts[100]
+	tk := srv.Tickets()[0]
+	rows := sink.rows
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"agents", len(rows[schema.Agents]), len(srv.Admins())},
+		{"groups", len(rows[schema.Groups]), 1},
+		{"contacts", len(rows[schema.Contacts]), 6},
+		{"lead role", rows[schema.Contacts][seeded.Leads[0]]["role"], "lead"},
+		{"companies", len(rows[schema.Companies]), 60},
+		{"company of contact 0", rows[schema.Contacts][seeded.Contacts[0]]["organization_id"], seeded.Companies[0]},
+		{"tickets", len(rows[schema.Tickets]), 4 + 3},
+		{"comments", len(rows[schema.Comments]), wantComments},
+		{"conversation channel", rows[schema.Tickets][long.ID]["channel"], ChannelConversation},
+		{"conversation created_at", rows[schema.Tickets][long.ID]["created_at"], stamp(long.CreatedAt)},
+		{"conversation closed", rows[schema.Tickets][long.ID]["status"], "closed"},
+		{"last part kept", rows[schema.Comments][lastPart.ID]["channel"], "close"},
+		{"part created_at", rows[schema.Comments][firstShown.ID]["created_at"], stamp(firstShown.CreatedAt)},
+		{"part author", rows[schema.Comments][firstShown.ID]["author_id"], firstShown.AuthorID},
+		{"note private", rows[schema.Comments][long.Parts[101].ID]["public"], long.Parts[101].PartType != "note"},
+		{"oldest parts absent", rows[schema.Comments][long.Parts[99].ID] == nil, true},
+		{"ticket channel", rows[schema.Tickets][tk.ID]["channel"], ChannelTicket},
+		{"ticket type", rows[schema.Tickets][tk.ID]["type"], "Seed bug"},
+		{"ticket subject", rows[schema.Tickets][tk.ID]["subject"], tk.Title()},
+		{"ticket state", rows[schema.Tickets][tk.ID]["status"], tk.State},
+		{"ticket created_at", rows[schema.Tickets][tk.ID]["created_at"], stamp(tk.CreatedAt)},
+		{"truncations", len(sink.truncations), 1},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: %v, want %v", c.what, c.got, c.want)
+		}
+	}
+	if len(sink.truncations) == 1 {
+		tr := sink.truncations[0]
+		if tr.SourceID != long.ID || tr.Total != 600 || tr.Fetched != 500 || tr.Entity != schema.Tickets {
+			t.Errorf("truncation %+v, want conversation %s with 500 of 600", tr, long.ID)
+		}
+	}
+}
+
+// stamp is a unix time as the Arrow JSON of a timestamp column reads.
+func stamp(s int64) string { return time.Unix(s, 0).UTC().Format("2006-01-02T15:04:05") }
+
+// TestExtractDelta: after a full extract, a delta fetches only the records changed since.
+func TestExtractDelta(t *testing.T) {
+	srv, base, seeded, c := workspace(t)
+	if err := source(t, base).Extract(t.Context(), desk(), newTruncSink(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(time.Hour)
+	since := c.Now()
+	c.Advance(time.Minute)
+	changes := sim.SeedChanges{Contacts: seeded.Contacts[1:2], Conversations: seeded.Conversations[2:3], Tickets: seeded.Tickets[:1]}
+	if err := sim.Change(srv, changes); err != nil {
+		t.Fatal(err)
+	}
+	sink := newTruncSink()
+	if err := source(t, base).Extract(t.Context(), extract.Request{Entities: deskEntities, Since: since}, sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(e schema.Entity) map[string]bool {
+		out := map[string]bool{}
+		for id := range sink.rows[e] {
+			out[id] = true
+		}
+		return out
+	}
+	if got := ids(schema.Contacts); len(got) != 1 || !got[seeded.Contacts[1]] {
+		t.Errorf("delta contacts %v, want only %s", got, seeded.Contacts[1])
+	}
+	if got := ids(schema.Tickets); len(got) != 2 || !got[seeded.Conversations[2]] || !got[seeded.Tickets[0]] {
+		t.Errorf("delta tickets %v, want %s and %s", got, seeded.Conversations[2], seeded.Tickets[0])
+	}
+	if got := len(sink.rows[schema.Companies]); got != 0 {
+		t.Errorf("delta companies: %d, want none (none changed)", got)
+	}
+}
+
+// TestExtractResume: an extract that fails after some durable writes resumes on the next run
+// from its cursors; the canonical tables hold each record once and all of them.
+func TestExtractResume(t *testing.T) {
+	srv, base, _, _ := workspace(t)
+	store, err := staging.Open(t.Context(), filepath.Join(t.TempDir(), "staging.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	spec := staging.SnapshotSpec{Source: "intercom", BaseURL: base, Entities: deskEntities}
+	for run, failAt := range []int{5, 0} {
+		sn, err := store.StartSnapshot(t.Context(), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &failingSink{Snapshot: sn, failAt: failAt}
+		runErr := source(t, base).Extract(t.Context(), desk(), sink, nil)
+		if err := sn.Finish(t.Context(), runErr); err != nil {
+			t.Fatal(err)
+		}
+		if (runErr != nil) != (failAt > 0) {
+			t.Fatalf("run %d: %v", run, runErr)
+		}
+	}
+	want := map[string]int{"tickets": len(srv.Conversations()) + len(srv.Tickets()), "contacts": 6, "companies": 60,
+		"agents": len(srv.Admins()), "groups": 1}
+	for table, n := range want {
+		var canonical, distinct int
+		q := "SELECT count(*), count(DISTINCT source_id) FROM " + table
+		if err := store.DB().QueryRowContext(t.Context(), q).Scan(&canonical, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		if canonical != n || distinct != n {
+			t.Errorf("%s: %d rows, %d distinct, want %d", table, canonical, distinct, n)
+		}
+	}
+	trs, err := store.Truncations(t.Context(), 0)
+	if err != nil || len(trs) != 1 || trs[0].Total != 600 || trs[0].Fetched != 500 {
+		t.Errorf("truncations %+v (%v), want one of 500/600", trs, err)
+	}
+}
+
+// failingSink fails its failAt-th write, as a crash between two pages would leave things.
+type failingSink struct {
+	*staging.Snapshot
+	failAt, writes int
+}
+
+func (s *failingSink) WritePage(ctx context.Context, p extract.Page) error {
+	if s.writes++; s.writes == s.failAt {
+		for _, b := range p.Batches {
+			b.Records.Release()
+		}
+		return errSinkDown
+	}
+	return s.Snapshot.WritePage(ctx, p)
+}
