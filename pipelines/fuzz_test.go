@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 			checkFuzzError(t, err)
 			return
 		}
-		if p.Version != 1 || lookupSystem(p.Source.System) == nil || lookupSystem(p.Target.System) == nil ||
+		if p.Version != 1 || lookupSystem(p.Source.System) == nil || (lookupSystem(p.Target.System) == nil && !p.StagingOnly()) ||
 			p.Source.System == p.Target.System || len(p.Entities) == 0 || !filepath.IsAbs(p.Staging) {
 			t.Errorf("accepted an invalid pipeline: %+v", p)
 		}

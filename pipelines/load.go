@@ -109,6 +109,9 @@ func (p *Pipeline) targetWorkspace() (string, error) {
 }
 
 func (p *Pipeline) newTarget(getenv func(string) string, client *http.Client, concurrency int) (targetClient, error) {
+	if p.StagingOnly() {
+		return nil, p.stagingOnlyError()
+	}
 	factory, ok := targets[p.Target.System]
 	if !ok {
 		return nil, fmt.Errorf("%s: target.system: no loader for %q yet (available: %s)",

@@ -85,6 +85,9 @@ func (p *parser) endpoint(root *yaml.Node, top map[string]entry, role string) (E
 	if f == nil {
 		return ep, nil
 	}
+	if role == "target" && isNoTarget(f) {
+		return p.noTarget(ep, f), nil
+	}
 	sys, sysNode := p.system(f, e.key, role)
 	if sys != nil {
 		ep.System = sys.name

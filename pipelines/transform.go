@@ -27,6 +27,9 @@ type TransformOptions struct {
 // Transform runs the transform stage: it reads the target's directory (admins, teams, ticket
 // types and states) into the staging file, then turns the canonical tables into the load plan.
 func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transform.Result, error) {
+	if p.StagingOnly() {
+		return nil, p.stagingOnlyError()
+	}
 	settings, err := p.transformSettings()
 	if err != nil {
 		return nil, err

@@ -84,6 +84,7 @@ func newRoot(env *Env) *cobra.Command {
 		newVerifyCmd(env),
 		newMigrateCmd(env),
 		newSQLCmd(env),
+		newExportCmd(env),
 		newStatusCmd(env),
 		newDemoCmd(env),
 		newAuthCmd(env),
