@@ -214,3 +214,30 @@ func (s *failingSink) WritePage(ctx context.Context, p extract.Page) error {
 	}
 	return s.Snapshot.WritePage(ctx, p)
 }
+
+// TestExtractPacesToRateLimit: with a budget of 8 requests a second, an extract of about twenty
+// calls waits for the windows the X-RateLimit headers announce instead of running into 429s.
+func TestExtractPacesToRateLimit(t *testing.T) {
+	srv := sim.New(sim.Options{Strict: true, RateLimit: -1, RateWindow: time.Second})
+	if _, err := sim.Seed(srv, sim.SeedSpec{Contacts: 3, Companies: 2, Conversations: 3, PartsPer: 2, Tickets: 2}); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetRateLimit(8)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	// Start at a fresh window, so the seeding's requests do not share the first one.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	before := srv.Stats()
+	sink := newTruncSink()
+	started := time.Now()
+	if err := source(t, hs.URL).Extract(t.Context(), desk(), sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.Stats()
+	calls, limited := st.RequestsTotal-before.RequestsTotal, st.RateLimitedTotal-before.RateLimitedTotal
+	t.Logf("%d calls in %s, %d answered 429, statuses %v", calls, time.Since(started).Round(time.Millisecond), limited, st.StatusCounts)
+	if limited != 0 || calls <= 8 || len(sink.rows[schema.Tickets]) != 5 {
+		t.Errorf("%d calls, %d answered 429, %d tickets; want more than one window's 8, no 429, 5 tickets",
+			calls, limited, len(sink.rows[schema.Tickets]))
+	}
+}
