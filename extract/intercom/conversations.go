@@ -235,9 +235,14 @@ func (r *deskRows) addPart(ticketID string, p partJSON, raw json.RawMessage) {
 // updated_at > 0) and reads each ticket whole.
 func (s *Source) stageTickets(ctx context.Context, w *writer, since int64) error {
 	cur, err := readDeskCursor(ctx, w.sink, streamTickets)
+	if err != nil || cur.Done {
+		return err
+	}
+	types, err := s.ticketTypes(ctx)
 	if err != nil {
 		return err
 	}
+	fields := attributeIDs(types)
 	for !cur.Done {
 		var p struct {
 			Tickets []json.RawMessage `json:"tickets"`
@@ -248,7 +253,7 @@ func (s *Source) stageTickets(ctx context.Context, w *writer, since int64) error
 		}
 		var rows deskRows
 		for _, item := range p.Tickets {
-			if err := s.addTicket(ctx, &rows, item); err != nil {
+			if err := s.addTicket(ctx, &rows, item, fields); err != nil {
 				return err
 			}
 		}
@@ -262,7 +267,7 @@ func (s *Source) stageTickets(ctx context.Context, w *writer, since int64) error
 	return nil
 }
 
-func (s *Source) addTicket(ctx context.Context, rows *deskRows, item json.RawMessage) error {
+func (s *Source) addTicket(ctx context.Context, rows *deskRows, item json.RawMessage, fields map[string]map[string]string) error {
 	tid := id(recordID(item))
 	if tid == "" {
 		rows.skips = append(rows.skips, unreadable(schema.Tickets, item, nil))
@@ -276,7 +281,7 @@ func (s *Source) addTicket(ctx context.Context, rows *deskRows, item json.RawMes
 		}
 		return err
 	}
-	if err := rows.addTicket(raw); err != nil {
+	if err := rows.addTicket(raw, fields); err != nil {
 		rows.skips = append(rows.skips, unreadable(schema.Tickets, raw, err))
 	}
 	return nil
@@ -296,6 +301,7 @@ type ticketJSON struct {
 	CreatedAt       int64           `json:"created_at"`
 	UpdatedAt       int64           `json:"updated_at"`
 	TicketType      *struct {
+		ID   id     `json:"id"`
 		Name string `json:"name"`
 	} `json:"ticket_type"`
 	Parts struct {
@@ -305,8 +311,9 @@ type ticketJSON struct {
 }
 
 // addTicket maps an Intercom ticket: channel "ticket", its type's name, its state's category,
-// the default title and description, and every attribute as the custom fields.
-func (r *deskRows) addTicket(raw json.RawMessage) error {
+// the default title and description, and every attribute as the custom fields, keyed by the
+// attribute's id (its ticket_fields row) where its type lists it.
+func (r *deskRows) addTicket(raw json.RawMessage, fields map[string]map[string]string) error {
 	var t ticketJSON
 	if err := json.Unmarshal(raw, &t); err != nil {
 		return err
@@ -323,10 +330,12 @@ func (r *deskRows) addTicket(raw json.RawMessage) error {
 		Subject: text(attrs.Title), Description: text(attrs.Description), Status: ticketState(t.State),
 		Channel: ChannelTicket, RequesterID: t.Contacts.first(), AssigneeID: nonZero(t.AdminAssigneeID),
 		GroupID: nonZero(t.TeamAssigneeID), OrganizationID: string(t.CompanyID), Tags: t.Tags.names(),
-		CustomFields: jsonObject(t.Attributes), Raw: withoutKey(raw, "ticket_parts")}
+		Raw: withoutKey(raw, "ticket_parts")}
+	var ids map[string]string
 	if t.TicketType != nil {
-		row.Type = t.TicketType.Name
+		row.Type, ids = t.TicketType.Name, fields[string(t.TicketType.ID)]
 	}
+	row.CustomFields = customFieldsByID(t.Attributes, ids)
 	r.tickets = append(r.tickets, row)
 	fetched := r.addParts(row.SourceID, t.Parts.Parts)
 	r.noteTruncation(row.SourceID, t.Parts.TotalCount, fetched)

@@ -28,7 +28,7 @@ const (
 
 // deskEntities are the ticketing side's entities.
 var deskEntities = []schema.Entity{schema.Agents, schema.Groups, schema.Contacts, schema.Companies,
-	schema.Tickets, schema.Comments, schema.Attachments}
+	schema.Tickets, schema.Comments, schema.Attachments, schema.TicketFields}
 
 // deskRows is one durable write's canonical rows of the ticketing side.
 type deskRows struct {
@@ -39,13 +39,15 @@ type deskRows struct {
 	tickets     []schema.Ticket
 	comments    []schema.Comment
 	attachments []schema.Attachment
-	skips       []extract.Skip
-	truncations []extract.Truncation
+	// ticketFields are the ticket types' attributes.
+	ticketFields []schema.TicketField
+	skips        []extract.Skip
+	truncations  []extract.Truncation
 }
 
 func (r *deskRows) size() int {
 	return len(r.agents) + len(r.groups) + len(r.contacts) + len(r.companies) + len(r.tickets) +
-		len(r.comments) + len(r.attachments)
+		len(r.comments) + len(r.attachments) + len(r.ticketFields)
 }
 
 // writeDesk hands the rows of the entities asked for to the sink with the stream's cursor.
@@ -70,6 +72,7 @@ func (w *writer) writeDesk(ctx context.Context, stream string, rows *deskRows, c
 	add(schema.Tickets, len(rows.tickets), func() (extract.Batch, error) { return batch(schema.Tickets, rows.tickets) })
 	add(schema.Comments, len(rows.comments), func() (extract.Batch, error) { return batch(schema.Comments, rows.comments) })
 	add(schema.Attachments, len(rows.attachments), func() (extract.Batch, error) { return batch(schema.Attachments, rows.attachments) })
+	add(schema.TicketFields, len(rows.ticketFields), func() (extract.Batch, error) { return batch(schema.TicketFields, rows.ticketFields) })
 	if err != nil {
 		for _, b := range batches {
 			b.Records.Release()
@@ -109,6 +112,7 @@ func (s *Source) extractDesk(ctx context.Context, req extract.Request, w *writer
 		{streamGroups, []schema.Entity{schema.Groups}, s.stageGroups},
 		{streamContacts, []schema.Entity{schema.Contacts}, s.stageContacts},
 		{streamCompanies, []schema.Entity{schema.Companies}, s.stageCompanies},
+		{streamTicketFields, []schema.Entity{schema.TicketFields}, s.stageTicketFields},
 		{streamConversations, []schema.Entity{schema.Tickets, schema.Comments, schema.Attachments}, s.stageConversations},
 		{streamTickets, []schema.Entity{schema.Tickets, schema.Comments, schema.Attachments}, s.stageTickets},
 	}

@@ -2,8 +2,10 @@ package intercom
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +80,7 @@ func TestExtractWorkspace(t *testing.T) {
 	lastPart := long.Parts[len(long.Parts)-1]
 	firstShown := long.Parts[100]
 	tk := srv.Tickets()[0]
+	titleAttr := srv.TicketTypes()[0].Attributes[0]
 	rows := sink.rows
 	checks := []struct {
 		what      string
@@ -105,6 +108,9 @@ func TestExtractWorkspace(t *testing.T) {
 		{"ticket state", rows[schema.Tickets][tk.ID]["status"], tk.State},
 		{"ticket created_at", rows[schema.Tickets][tk.ID]["created_at"], stamp(tk.CreatedAt)},
 		{"truncations", len(sink.truncations), 1},
+		{"ticket fields", len(rows[schema.TicketFields]), len(srv.TicketTypes()[0].Attributes)},
+		{"title field", rows[schema.TicketFields][titleAttr.ID]["title"], titleAttr.Name},
+		{"ticket custom fields by field id", strings.Contains(fmt.Sprint(rows[schema.Tickets][tk.ID]["custom_fields"]), `"`+titleAttr.ID+`":`), true},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
