@@ -27,7 +27,8 @@ func stagingOnlyPipeline(t *testing.T, url string) string {
 
 // TestIntercomToStagingAndExport: a staging-only pipeline extracts a seeded Intercom workspace,
 // extract names the truncated conversation, export writes each canonical table in both formats
-// with as many rows as staging holds (read back with DuckDB), and transform refuses the pipeline.
+// with as many rows as staging holds (read back with DuckDB), status reads it, and transform
+// refuses the pipeline.
 func TestIntercomToStagingAndExport(t *testing.T) {
 	ctx := context.Background()
 	srv := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
@@ -45,6 +46,9 @@ func TestIntercomToStagingAndExport(t *testing.T) {
 	}
 	if want := "tickets " + seeded.LongThread + ": 500 of 600 comments staged"; !strings.Contains(out, want) {
 		t.Errorf("extract output lacks %q:\n%s", want, out)
+	}
+	if code, _, stderr = run(t, ctx, "status", "-p", file); code != 0 {
+		t.Errorf("status of a staging-only pipeline: %d %s", code, stderr)
 	}
 	staged := openStaging(t, file)
 	for _, format := range []string{"parquet", "csv"} {
