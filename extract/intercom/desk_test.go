@@ -163,32 +163,57 @@ func TestExtractDelta(t *testing.T) {
 	}
 }
 
-// TestExtractResume: an extract that fails after some durable writes resumes on the next run
-// from its cursors; the canonical tables hold each record once and all of them.
+// TestExtractResume: an extract that fails at a write of one stream (a crash between two pages)
+// resumes on the next run from its cursors, including one stopped mid-scroll; the canonical tables
+// then hold every record once, and no comment was staged twice.
 func TestExtractResume(t *testing.T) {
-	srv, base, _, _ := workspace(t)
-	store, err := staging.Open(t.Context(), filepath.Join(t.TempDir(), "staging.duckdb"))
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		stream string
+		page   int
+	}{{streamCompanies, 2}, {streamConversations, 1}, {streamTickets, 1}}
+	for _, c := range cases {
+		t.Run(c.stream, func(t *testing.T) {
+			srv, base, _, _ := workspace(t)
+			store, err := staging.Open(t.Context(), filepath.Join(t.TempDir(), "staging.duckdb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			spec := staging.SnapshotSpec{Source: "intercom", BaseURL: base, Entities: deskEntities}
+			for run, fail := range []bool{true, false} {
+				sn, err := store.StartSnapshot(t.Context(), spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sink := &failingSink{Snapshot: sn, stream: c.stream, failAt: c.page}
+				if !fail {
+					sink.failAt = 0
+				}
+				runErr := source(t, base).Extract(t.Context(), desk(), sink, nil)
+				if err := sn.Finish(t.Context(), runErr); err != nil {
+					t.Fatal(err)
+				}
+				if (runErr != nil) != fail || sn.Resumed != (run == 1) {
+					t.Fatalf("run %d: %v (resumed %v)", run, runErr, sn.Resumed)
+				}
+			}
+			checkStaged(t, store, srv)
+		})
 	}
-	defer store.Close()
-	spec := staging.SnapshotSpec{Source: "intercom", BaseURL: base, Entities: deskEntities}
-	for run, failAt := range []int{5, 0} {
-		sn, err := store.StartSnapshot(t.Context(), spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sink := &failingSink{Snapshot: sn, failAt: failAt}
-		runErr := source(t, base).Extract(t.Context(), desk(), sink, nil)
-		if err := sn.Finish(t.Context(), runErr); err != nil {
-			t.Fatal(err)
-		}
-		if (runErr != nil) != (failAt > 0) {
-			t.Fatalf("run %d: %v", run, runErr)
-		}
+}
+
+// checkStaged compares the canonical tables with the simulator's records: each once.
+func checkStaged(t *testing.T, store *staging.Store, srv *sim.Server) {
+	t.Helper()
+	comments := 0
+	for _, c := range srv.Conversations() {
+		comments += 1 + min(len(c.Parts), 500)
 	}
-	want := map[string]int{"tickets": len(srv.Conversations()) + len(srv.Tickets()), "contacts": 6, "companies": 60,
-		"agents": len(srv.Admins()), "groups": 1}
+	for _, tk := range srv.Tickets() {
+		comments += len(tk.Parts)
+	}
+	want := map[string]int{"tickets": len(srv.Conversations()) + len(srv.Tickets()), "comments": comments,
+		"contacts": 6, "companies": 60, "agents": len(srv.Admins()), "groups": 1}
 	for table, n := range want {
 		var canonical, distinct int
 		q := "SELECT count(*), count(DISTINCT source_id) FROM " + table
@@ -199,24 +224,32 @@ func TestExtractResume(t *testing.T) {
 			t.Errorf("%s: %d rows, %d distinct, want %d", table, canonical, distinct, n)
 		}
 	}
+	var rawComments int
+	store.DB().QueryRowContext(t.Context(), "SELECT count(*) FROM raw_comments").Scan(&rawComments)
+	if rawComments != comments {
+		t.Errorf("raw_comments: %d rows for %d comments: a page was staged twice", rawComments, comments)
+	}
 	trs, err := store.Truncations(t.Context(), 0)
 	if err != nil || len(trs) != 1 || trs[0].Total != 600 || trs[0].Fetched != 500 {
 		t.Errorf("truncations %+v (%v), want one of 500/600", trs, err)
 	}
 }
 
-// failingSink fails its failAt-th write, as a crash between two pages would leave things.
+// failingSink fails the failAt-th write of one stream, as a crash between two pages would.
 type failingSink struct {
 	*staging.Snapshot
+	stream         string
 	failAt, writes int
 }
 
 func (s *failingSink) WritePage(ctx context.Context, p extract.Page) error {
-	if s.writes++; s.writes == s.failAt {
-		for _, b := range p.Batches {
-			b.Records.Release()
+	if p.Stream == s.stream {
+		if s.writes++; s.writes == s.failAt {
+			for _, b := range p.Batches {
+				b.Records.Release()
+			}
+			return errSinkDown
 		}
-		return errSinkDown
 	}
 	return s.Snapshot.WritePage(ctx, p)
 }
