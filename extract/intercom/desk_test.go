@@ -1,10 +1,14 @@
 package intercom
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -64,6 +68,10 @@ func desk() extract.Request { return extract.Request{Entities: deskEntities} }
 // and reported truncated.
 func TestExtractWorkspace(t *testing.T) {
 	srv, base, seeded, _ := workspace(t)
+	for i := range 12 { // more than the 10 a contact embeds
+		tag := apiPost(t, base, "/tags", map[string]any{"name": "t" + strconv.Itoa(i)})["id"]
+		apiPost(t, base, "/contacts/"+seeded.Contacts[0]+"/tags", map[string]any{"id": tag})
+	}
 	sink := newTruncSink()
 	if err := source(t, base).Extract(t.Context(), desk(), sink, nil); err != nil {
 		t.Fatal(err)
@@ -108,6 +116,7 @@ func TestExtractWorkspace(t *testing.T) {
 		{"ticket state", rows[schema.Tickets][tk.ID]["status"], tk.State},
 		{"ticket created_at", rows[schema.Tickets][tk.ID]["created_at"], stamp(tk.CreatedAt)},
 		{"truncations", len(sink.truncations), 1},
+		{"tags past the embedded 10", len(rows[schema.Contacts][seeded.Contacts[0]]["tags"].([]any)), 12},
 		{"ticket fields", len(rows[schema.TicketFields]), len(srv.TicketTypes()[0].Attributes)},
 		{"title field", rows[schema.TicketFields][titleAttr.ID]["title"], titleAttr.Name},
 		{"ticket custom fields by field id", strings.Contains(fmt.Sprint(rows[schema.Tickets][tk.ID]["custom_fields"]), `"`+titleAttr.ID+`":`), true},
@@ -279,4 +288,24 @@ func TestExtractPacesToRateLimit(t *testing.T) {
 		t.Errorf("%d calls, %d answered 429, %d tickets; want more than one window's 8, no 429, 5 tickets",
 			calls, limited, len(sink.rows[schema.Tickets]))
 	}
+}
+
+// apiPost sends a request to the simulator as a client would, and returns its answer.
+func apiPost(t *testing.T, base, path string, body map[string]any) map[string]any {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+sim.DefaultToken)
+	req.Header.Set("Intercom-Version", Version)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %v", path, resp.StatusCode, err)
+	}
+	return out
 }

@@ -126,6 +126,9 @@ func (s *Source) stageContacts(ctx context.Context, w *writer, since int64) erro
 				rows.skips = append(rows.skips, unreadable(schema.Contacts, raw, err))
 				continue
 			}
+			if c.Tags, err = s.allTags(ctx, raw, c); err != nil {
+				return err
+			}
 			if updatedSince(c.UpdatedAt.Unix(), since) {
 				rows.contacts = append(rows.contacts, c)
 			}
@@ -144,6 +147,7 @@ type refList struct {
 	Data []struct {
 		ID id `json:"id"`
 	} `json:"data"`
+	HasMore bool `json:"has_more"`
 }
 
 // contactRow maps a contact; the role (user or lead) is kept, its first company is the
@@ -328,4 +332,28 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// allTags is a contact's tags by name. A contact embeds its first 10 tags; past that (has_more)
+// they are read from GET /contacts/{id}/tags.
+func (s *Source) allTags(ctx context.Context, raw json.RawMessage, c schema.Contact) ([]string, error) {
+	var ref struct {
+		Tags refList `json:"tags"`
+	}
+	if json.Unmarshal(raw, &ref) != nil || !ref.Tags.HasMore {
+		return c.Tags, nil
+	}
+	var list struct {
+		Data []struct {
+			Name string `json:"name"`
+		} `json:"data"`
+	}
+	if err := s.get(ctx, "/contacts/"+url.PathEscape(c.SourceID)+"/tags", url.Values{}, &list); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(list.Data))
+	for _, t := range list.Data {
+		names = append(names, t.Name)
+	}
+	return names, nil
 }
