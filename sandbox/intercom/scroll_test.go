@@ -1,9 +1,15 @@
 package intercom
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
 // The company scroll returns every listed company once, 50 a page, then an empty page; one
@@ -19,6 +25,7 @@ func TestCompanyScroll(t *testing.T) {
 
 	seen := map[string]bool{}
 	r := e.ok("GET", "/companies/scroll", nil)
+	checkScrollResponse(t, r)
 	expectError(t, e.do("GET", "/companies/scroll", nil), 400, "scroll_exists")
 	for pages := 1; len(r.list("data")) > 0; pages++ {
 		for _, co := range r.list("data") {
@@ -33,6 +40,7 @@ func TestCompanyScroll(t *testing.T) {
 		}
 		r = e.ok("GET", "/companies/scroll?scroll_param="+r.str("scroll_param"), nil)
 	}
+	checkScrollResponse(t, r) // the empty last page
 	if len(seen) != 120 || r.str("scroll_param") != "" {
 		t.Fatalf("%d companies, end param %q; want 120 and none", len(seen), r.str("scroll_param"))
 	}
@@ -74,5 +82,24 @@ func TestSeed(t *testing.T) {
 	}
 	if _, err := Seed(New(Options{RateLimit: -1}), SeedSpec{Tickets: 1}); err == nil {
 		t.Error("tickets without contacts: no error")
+	}
+}
+
+// checkScrollResponse validates a scroll page against the 2.15 description (company_scroll).
+func checkScrollResponse(t *testing.T, r response) {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/companies/scroll", nil)
+	route, params, err := mustLoadSpec().FindRoute(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: r.status, Header: r.header, Body: io.NopCloser(bytes.NewReader(r.body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	if err != nil {
+		t.Errorf("scroll page does not match the description: %v", err)
 	}
 }
