@@ -45,11 +45,6 @@ type deskRows struct {
 	truncations  []extract.Truncation
 }
 
-func (r *deskRows) size() int {
-	return len(r.agents) + len(r.groups) + len(r.contacts) + len(r.companies) + len(r.tickets) +
-		len(r.comments) + len(r.attachments) + len(r.ticketFields)
-}
-
 // writeDesk hands the rows of the entities asked for to the sink with the stream's cursor.
 func (w *writer) writeDesk(ctx context.Context, stream string, rows *deskRows, cur deskCursor) error {
 	var batches []extract.Batch
