@@ -20,11 +20,7 @@ type RollbackOptions struct {
 // Rollback deletes from the target what one run of the ledger created, where the target's API
 // can, and records each deletion in the ledger.
 func Rollback(ctx context.Context, p *Pipeline, opts RollbackOptions) (*load.RollbackResult, error) {
-	target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
-	if err != nil {
-		return nil, err
-	}
-	workspace, err := p.targetWorkspace()
+	target, workspace, err := p.writingTarget(opts.Getenv, opts.HTTPClient, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +55,7 @@ type VerifyOptions struct {
 // Verify reads migrated records back from the target and compares them with the plan, and the
 // target's totals with the ledger's. It only reads: the staging file is opened read-only.
 func Verify(ctx context.Context, p *Pipeline, opts VerifyOptions) (*load.VerifyResult, error) {
-	target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
-	if err != nil {
-		return nil, err
-	}
-	workspace, err := p.targetWorkspace()
+	target, workspace, err := p.writingTarget(opts.Getenv, opts.HTTPClient, 0)
 	if err != nil {
 		return nil, err
 	}

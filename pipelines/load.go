@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,11 +54,7 @@ type LoadOptions struct {
 // RunLoad runs the load stage (or a replay, by the selection): it executes the plan in the staging
 // file against the pipeline's target and appends every outcome to the ledger.
 func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, error) {
-	target, err := p.newTarget(opts.Getenv, opts.HTTPClient, opts.Concurrency)
-	if err != nil {
-		return nil, err
-	}
-	workspace, err := p.targetWorkspace()
+	target, workspace, err := p.writingTarget(opts.Getenv, opts.HTTPClient, opts.Concurrency)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +103,34 @@ func (p *Pipeline) targetWorkspace() (string, error) {
 		return SandboxWorkspace, nil
 	}
 	return "", fmt.Errorf("%s: target.workspace_id: required, so load can confirm the credentials write to the workspace you mean", p.Path)
+}
+
+// writingTarget is the pipeline's target client and the workspace the file says it writes to:
+// what every command that writes to or reads back from the target starts from.
+func (p *Pipeline) writingTarget(getenv func(string) string, client *http.Client, concurrency int) (targetClient, string, error) {
+	target, err := p.newTarget(getenv, client, concurrency)
+	if err != nil {
+		return nil, "", err
+	}
+	workspace, err := p.targetWorkspace()
+	if err != nil {
+		return nil, "", err
+	}
+	return target, workspace, nil
+}
+
+// refreshDirectory reads the target's directory (admins, teams, ticket types, states, data
+// attributes) into the staging file's target_* tables, which the transform and map read.
+func (p *Pipeline) refreshDirectory(ctx context.Context, db *sql.DB, getenv func(string) string, client *http.Client) error {
+	target, err := p.newTarget(getenv, client, 0)
+	if err != nil {
+		return err
+	}
+	dir, err := target.Directory(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the target's directory: %w", err)
+	}
+	return load.WriteDirectory(ctx, db, dir)
 }
 
 func (p *Pipeline) newTarget(getenv func(string) string, client *http.Client, concurrency int) (targetClient, error) {

@@ -15,7 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/deskport/deskport/internal/staging"
-	"github.com/deskport/deskport/load"
 )
 
 // MapOptions are the map command's choices.
@@ -58,15 +57,7 @@ func Map(ctx context.Context, p *Pipeline, opts MapOptions) (*MapResult, error) 
 	}
 	defer store.Close()
 	if !opts.Offline {
-		target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
-		if err != nil {
-			return nil, err
-		}
-		dir, err := target.Directory(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("reading the target's directory: %w", err)
-		}
-		if err := load.WriteDirectory(ctx, store.DB(), dir); err != nil {
+		if err := p.refreshDirectory(ctx, store.DB(), opts.Getenv, opts.HTTPClient); err != nil {
 			return nil, err
 		}
 	}

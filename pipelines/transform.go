@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/deskport/deskport/internal/staging"
-	"github.com/deskport/deskport/load"
 	"github.com/deskport/deskport/transform"
 )
 
@@ -45,15 +44,7 @@ func Transform(ctx context.Context, p *Pipeline, opts TransformOptions) (*transf
 		return nil, fmt.Errorf("staging store %s: %w", p.Staging, err)
 	}
 	if !opts.Offline {
-		target, err := p.newTarget(opts.Getenv, opts.HTTPClient, 0)
-		if err != nil {
-			return nil, err
-		}
-		dir, err := target.Directory(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("reading the target's directory: %w", err)
-		}
-		if err := load.WriteDirectory(ctx, store.DB(), dir); err != nil {
+		if err := p.refreshDirectory(ctx, store.DB(), opts.Getenv, opts.HTTPClient); err != nil {
 			return nil, err
 		}
 	}
