@@ -3,9 +3,11 @@ package intercom
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/deskport/deskport/extract"
 	"github.com/deskport/deskport/schema"
@@ -91,10 +93,15 @@ func (s *Source) stageConversations(ctx context.Context, w *writer, since int64)
 			return err
 		}
 		var rows deskRows
+		var ids []id
 		for _, item := range p.Conversations {
-			if err := s.addConversation(ctx, &rows, item); err != nil {
-				return err
+			if cid, ok := rows.conversationRef(item); ok {
+				ids = append(ids, cid)
 			}
+		}
+		err := s.readEach(ctx, "/conversations/", ids, &rows, func(raw json.RawMessage) error { return rows.addConversation(raw) })
+		if err != nil {
+			return err
 		}
 		next := deskCursor{After: p.Pages.after()}
 		next.Done = next.After == "" || len(p.Conversations) == 0
@@ -106,32 +113,72 @@ func (s *Source) stageConversations(ctx context.Context, w *writer, since int64)
 	return nil
 }
 
-// addConversation reads one listed conversation whole and maps it. A conversation that is a
-// ticket is left to the tickets stream; one that is gone (404) is skipped with the reason.
-func (s *Source) addConversation(ctx context.Context, rows *deskRows, item json.RawMessage) error {
+// conversationRef is a listed conversation's id, unless it is a ticket (left to the tickets
+// stream) or cannot be read (skipped with the reason).
+func (r *deskRows) conversationRef(item json.RawMessage) (id, bool) {
 	var ref struct {
 		ID     id              `json:"id"`
 		Ticket json.RawMessage `json:"ticket"`
 	}
 	if err := json.Unmarshal(item, &ref); err != nil || ref.ID == "" {
-		rows.skips = append(rows.skips, unreadable(schema.Tickets, item, err))
-		return nil
+		r.skips = append(r.skips, unreadable(schema.Tickets, item, err))
+		return "", false
 	}
-	if len(ref.Ticket) > 0 && string(ref.Ticket) != "null" {
-		return nil
+	return ref.ID, len(ref.Ticket) == 0 || string(ref.Ticket) == "null"
+}
+
+// fetchWorkers is how many records of a list page are read at once: one at a time, the calls'
+// latency, not the rate limit, would bound the extract. The pacer keeps them inside the budget.
+const fetchWorkers = 8
+
+// readEach reads path+id for every id, fetchWorkers at a time, and maps each answer with add in
+// the ids' order. A record gone meanwhile (404) is skipped with the reason, one that cannot be
+// mapped too; any other failure stops the stream.
+func (s *Source) readEach(ctx context.Context, path string, ids []id, rows *deskRows, add func(json.RawMessage) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	raws, errs := make([]json.RawMessage, len(ids)), make([]error, len(ids))
+	sem := make(chan struct{}, fetchWorkers)
+	var wg sync.WaitGroup
+	for i, rid := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if errs[i] = s.get(ctx, path+url.PathEscape(string(rid)), url.Values{}, &raws[i]); errs[i] != nil && !isNotFound(errs[i]) {
+				cancel() // the stream stops: the other reads are wasted
+			}
+		}()
 	}
-	var raw json.RawMessage
-	if err := s.get(ctx, "/conversations/"+url.PathEscape(string(ref.ID)), url.Values{}, &raw); err != nil {
-		if isNotFound(err) {
-			rows.skips = append(rows.skips, extract.Skip{Entity: schema.Tickets, SourceID: string(ref.ID), Reason: "deleted while extracting (404)"})
-			return nil
-		}
+	wg.Wait()
+	if err := firstFailure(errs); err != nil {
 		return err
 	}
-	if err := rows.addConversation(raw); err != nil {
-		rows.skips = append(rows.skips, unreadable(schema.Tickets, raw, err))
+	for i, rid := range ids {
+		if errs[i] != nil {
+			rows.skips = append(rows.skips, extract.Skip{Entity: schema.Tickets, SourceID: string(rid), Reason: "deleted while extracting (404)"})
+		} else if err := add(raws[i]); err != nil {
+			rows.skips = append(rows.skips, unreadable(schema.Tickets, raws[i], err))
+		}
 	}
 	return nil
+}
+
+// firstFailure is the error that stopped the reads: the first that is neither a 404 nor the
+// cancellation it caused in the others.
+func firstFailure(errs []error) error {
+	var canceled error
+	for _, err := range errs {
+		switch {
+		case err == nil || isNotFound(err):
+		case errors.Is(err, context.Canceled):
+			canceled = err
+		default:
+			return err
+		}
+	}
+	return canceled
 }
 
 type conversationJSON struct {
@@ -252,10 +299,17 @@ func (s *Source) stageTickets(ctx context.Context, w *writer, since int64) error
 			return err
 		}
 		var rows deskRows
+		var ids []id
 		for _, item := range p.Tickets {
-			if err := s.addTicket(ctx, &rows, item, fields); err != nil {
-				return err
+			if tid := id(recordID(item)); tid != "" {
+				ids = append(ids, tid)
+			} else {
+				rows.skips = append(rows.skips, unreadable(schema.Tickets, item, nil))
 			}
+		}
+		err := s.readEach(ctx, "/tickets/", ids, &rows, func(raw json.RawMessage) error { return rows.addTicket(raw, fields) })
+		if err != nil {
+			return err
 		}
 		next := deskCursor{After: p.Pages.after()}
 		next.Done = next.After == "" || len(p.Tickets) == 0
@@ -263,26 +317,6 @@ func (s *Source) stageTickets(ctx context.Context, w *writer, since int64) error
 			return err
 		}
 		cur = next
-	}
-	return nil
-}
-
-func (s *Source) addTicket(ctx context.Context, rows *deskRows, item json.RawMessage, fields map[string]map[string]string) error {
-	tid := id(recordID(item))
-	if tid == "" {
-		rows.skips = append(rows.skips, unreadable(schema.Tickets, item, nil))
-		return nil
-	}
-	var raw json.RawMessage
-	if err := s.get(ctx, "/tickets/"+url.PathEscape(string(tid)), url.Values{}, &raw); err != nil {
-		if isNotFound(err) {
-			rows.skips = append(rows.skips, extract.Skip{Entity: schema.Tickets, SourceID: string(tid), Reason: "deleted while extracting (404)"})
-			return nil
-		}
-		return err
-	}
-	if err := rows.addTicket(raw, fields); err != nil {
-		rows.skips = append(rows.skips, unreadable(schema.Tickets, raw, err))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -308,4 +309,54 @@ func apiPost(t *testing.T, base, path string, body map[string]any) map[string]an
 		t.Fatalf("POST %s: %d %v", path, resp.StatusCode, err)
 	}
 	return out
+}
+
+// failOne answers one path with a fixed status and an Intercom error body, and passes the rest on.
+type failOne struct {
+	path   string
+	status int
+}
+
+func (f failOne) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || req.URL.Path != f.path {
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	body := `{"type":"error.list","request_id":"r1","errors":[{"code":"x","message":"refused"}]}`
+	return &http.Response{StatusCode: f.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+}
+
+// TestExtractConversationGoneOrRefused: a conversation deleted between its listing and its
+// reading is skipped with the reason and the rest staged; any other refusal stops the stream
+// with an error naming the endpoint.
+func TestExtractConversationGoneOrRefused(t *testing.T) {
+	_, base, seeded, _ := workspace(t)
+	gone := seeded.Conversations[1]
+	cases := []struct {
+		status  int
+		wantErr bool
+	}{{http.StatusNotFound, false}, {http.StatusForbidden, true}}
+	for _, c := range cases {
+		t.Run(strconv.Itoa(c.status), func(t *testing.T) {
+			client := &http.Client{Transport: failOne{path: "/conversations/" + gone, status: c.status}}
+			src, err := New(extract.Config{BaseURL: base, Credentials: map[string]string{"token": sim.DefaultToken}, HTTPClient: client})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink := newTruncSink()
+			err = src.Extract(t.Context(), extract.Request{Entities: []schema.Entity{schema.Tickets}}, sink, nil)
+			if c.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "GET /conversations/"+gone) || strings.Contains(err.Error(), sim.DefaultToken) {
+					t.Fatalf("err %v, want one naming GET /conversations/%s", err, gone)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sink.rows[schema.Tickets][gone] != nil || len(sink.rows[schema.Tickets]) != 4+3-1 {
+				t.Errorf("%d tickets staged, %s among them: %v", len(sink.rows[schema.Tickets]), gone, sink.rows[schema.Tickets][gone] != nil)
+			}
+		})
+	}
 }
