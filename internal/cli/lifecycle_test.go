@@ -14,7 +14,7 @@ import (
 // TestMigrationLifecycle is the acceptance of the lifecycle on the sandbox (100 tickets, a
 // knowledge base of 20 articles): a demo migration, its
 // verification, its rollback (the target is empty again), the full migration, changes at the
-// source (a new ticket, a new reply on a migrated ticket, an edited ticket), a delta migration,
+// source (a new ticket, a new reply on a migrated ticket, an edited ticket and article), a delta migration,
 // and a final verification with zero differences — nothing created twice on the way.
 func TestMigrationLifecycle(t *testing.T) {
 	sb, url := startSandbox(t, sandbox.Options{Seed: 21, Tickets: 100, Articles: 20})
@@ -52,12 +52,18 @@ func TestMigrationLifecycle(t *testing.T) {
 	acct := sb.Account()
 	acct.RLock()
 	live, edited := acct.Tickets[10], acct.Tickets[20]
+	article := acct.Guide.Articles[3]
 	acct.RUnlock()
 	if _, err := z.AddComment(live.ID, gen.CommentInput{AuthorID: live.RequesterID, Body: "a reply after the migration"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := z.UpdateTicket(edited.ID, func(tk *gen.Ticket) {
 		tk.Subject, tk.Status = "Edited after the migration", gen.StatusSolved
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.UpdateArticle(article.ID, func(a *gen.KBArticle) {
+		a.Title, a.Body = "Edited article ✓", "<p>Rewritten after the migration.</p>"
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +74,7 @@ func TestMigrationLifecycle(t *testing.T) {
 		t.Errorf("the delta made %d tickets of %d; want the one new ticket only", after["tickets"], full["tickets"])
 	}
 	checkDelta(t, ic, file, live.ID, edited.ID)
+	checkArticleEdit(t, ic, file, article.ID)
 	if n := ic.Stats().StrictErrors; n != 0 {
 		t.Errorf("%d requests of the lifecycle failed strict validation against the 2.15 description", n)
 	}
@@ -79,6 +86,31 @@ func TestMigrationLifecycle(t *testing.T) {
 	out := step("verify", "-p", file, "--all")
 	if !strings.Contains(out, "no differences") {
 		t.Errorf("the final verification:\n%s", out)
+	}
+}
+
+// checkArticleEdit: the article edited at the source has its new title and body in the target,
+// and no second article was created for it.
+func checkArticleEdit(t *testing.T, ic *intercom.Server, file string, article int64) {
+	t.Helper()
+	db := openStaging(t, file)
+	var target string
+	err := db.QueryRow(`SELECT target_id FROM id_map WHERE op_id = ?`, "article:"+id(article)).Scan(&target)
+	db.Close()
+	if err != nil {
+		t.Fatalf("article %d is not in id_map: %v", article, err)
+	}
+	titled := 0
+	for _, a := range ic.Articles() {
+		if a.Title == "Edited article ✓" {
+			titled++
+			if a.ID != target || !strings.Contains(a.Body, "Rewritten after the migration.") {
+				t.Errorf("the edited article arrived as %s with body %q; want %s rewritten", a.ID, a.Body, target)
+			}
+		}
+	}
+	if titled != 1 {
+		t.Errorf("%d articles carry the edited title; want the migrated one, updated", titled)
 	}
 }
 

@@ -128,20 +128,26 @@ type linkPayload struct {
 }
 
 type articleUpdatePayload struct {
-	ArticleRef        string                     `json:"article_ref"`
+	ArticleRef string `json:"article_ref"`
+	// Title and State come with an edit at the source (a delta); the link pass sends neither.
+	Title             string                     `json:"title"`
+	State             string                     `json:"state"`
 	Body              string                     `json:"body"`
 	TranslatedContent map[string]json.RawMessage `json:"translated_content"`
 	Links             []linkPayload              `json:"links"`
 }
 
 type updateArticle struct {
+	Title             string                     `json:"title,omitempty"`
+	State             string                     `json:"state,omitempty"`
 	Body              string                     `json:"body"`
 	TranslatedContent map[string]json.RawMessage `json:"translated_content,omitempty"`
 }
 
-// articleUpdate rewrites an article's internal links: each href becomes the URL Intercom gave
-// the article it points at, in the body and every translation, then PUT /articles/{id}. A PUT
-// sent twice has the effect of once.
+// articleUpdate rewrites an article's content, with its internal links: each href becomes the
+// URL Intercom gave the article it points at, in the body and every translation, then PUT
+// /articles/{id}. It serves the load's link pass and a delta's edit (which also sets the title
+// and state). A PUT sent twice has the effect of once.
 func (x *exec) articleUpdate(ctx context.Context) (string, error) {
 	var p articleUpdatePayload
 	if err := x.decode(&p); err != nil {
@@ -155,7 +161,8 @@ func (x *exec) articleUpdate(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	req := updateArticle{Body: rewriteLinks(p.Body, swap), TranslatedContent: map[string]json.RawMessage{}}
+	req := updateArticle{Title: p.Title, State: p.State, Body: rewriteLinks(p.Body, swap),
+		TranslatedContent: map[string]json.RawMessage{}}
 	for loc, raw := range p.TranslatedContent {
 		req.TranslatedContent[loc] = rewriteContent(raw, swap)
 	}

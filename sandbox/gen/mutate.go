@@ -8,9 +8,10 @@ import (
 
 // Errors of the mutation methods.
 var (
-	ErrTicketNotFound = errors.New("gen: ticket not found")
-	ErrUserNotFound   = errors.New("gen: user not found")
-	ErrOrgNotFound    = errors.New("gen: organization not found")
+	ErrTicketNotFound  = errors.New("gen: ticket not found")
+	ErrArticleNotFound = errors.New("gen: article not found")
+	ErrUserNotFound    = errors.New("gen: user not found")
+	ErrOrgNotFound     = errors.New("gen: organization not found")
 )
 
 // TicketInput describes a ticket created after generation (delta tests).
@@ -190,4 +191,20 @@ func (a *Account) UpdateOrganization(orgID int64, at time.Time, fn func(o *Organ
 		}
 	}
 	return Organization{}, ErrOrgNotFound
+}
+
+// UpdateArticle applies fn to a knowledge base article and bumps UpdatedAt, as an edit in the
+// Help Center does; the incremental articles export then returns it again.
+func (a *Account) UpdateArticle(articleID int64, at time.Time, fn func(art *KBArticle)) (KBArticle, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range a.Guide.Articles {
+		if art := &a.Guide.Articles[i]; art.ID == articleID {
+			fn(art)
+			art.UpdatedAt = later(second(at), art.UpdatedAt)
+			a.version++
+			return *art, nil
+		}
+	}
+	return KBArticle{}, ErrArticleNotFound
 }

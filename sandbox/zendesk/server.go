@@ -158,3 +158,8 @@ func (s *Server) AddComment(ticketID int64, in gen.CommentInput) (gen.Comment, e
 func (s *Server) UpdateTicket(ticketID int64, fn func(t *gen.Ticket)) (gen.Ticket, error) {
 	return s.acct.UpdateTicket(ticketID, s.opts.Now(), fn)
 }
+
+// UpdateArticle edits a Help Center article now; it reappears in the incremental articles export.
+func (s *Server) UpdateArticle(articleID int64, fn func(a *gen.KBArticle)) (gen.KBArticle, error) {
+	return s.acct.UpdateArticle(articleID, s.opts.Now(), fn)
+}

@@ -1,4 +1,4 @@
--- Delta migrations. A ticket, conversation or contact the source changed after the extract that first staged it
+-- Delta migrations. A ticket, conversation, contact or knowledge base article the source changed after the extract that first staged it
 -- (so raw_* holds more than one version of it) gets an update op: the fields Intercom lets a client
 -- change, set to the latest version. The op id carries the source's updated_at, so a change is sent
 -- once and a later change is a new op; a record staged in one version gets none, its create
@@ -48,7 +48,23 @@ SELECT 'contact_update:' || c.source_id || ':' || unix_s(v.last), 30, 'contact_u
     [c.op_id], [id_key(c.source_id)]
 FROM plan_contacts c
 JOIN (SELECT source_id, max(updated_at) AS last FROM raw_contacts
-      GROUP BY source_id HAVING count(DISTINCT updated_at) > 1) v ON v.source_id = c.source_id;
+      GROUP BY source_id HAVING count(DISTINCT updated_at) > 1) v ON v.source_id = c.source_id
+
+UNION ALL
+-- An article edited at the source: its title, state, body and translations as they are now, with
+-- its internal links pointed at the migrated articles, as the first load's link pass does (the
+-- same article_update kind, so the loader has one way to write an article's content).
+SELECT 'article_update:' || a.source_id || ':' || unix_s(v.last), 30, 'article_update', 'kb_article_updates',
+    a.source_id,
+    payload(json_object('article_ref', a.op_id, 'title', a.title, 'state', a.state, 'body', a.body_html,
+        'translated_content', a.translated_content, 'links', coalesce(l.links, CAST('[]' AS JSON)))),
+    list_distinct(list_prepend(a.op_id, coalesce(l.refs, []))), [id_key(a.source_id)]
+FROM plan_kb_articles a
+JOIN (SELECT source_id, max(updated_at) AS last FROM raw_kb_articles
+      GROUP BY source_id HAVING count(DISTINCT updated_at) > 1) v ON v.source_id = a.source_id
+LEFT JOIN (
+    SELECT op_id, payload->'links' AS links, refs FROM plan_ops WHERE kind = 'article_update'
+) l ON l.op_id = 'article_update:' || a.source_id;
 
 -- Numbered after every other op, in batches of batch_size per kind.
 INSERT INTO plan_ops
