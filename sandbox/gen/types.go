@@ -61,6 +61,7 @@ type Account struct {
 // User is an end user, agent or admin.
 type User struct {
 	ID             int64
+	ExternalID     string // set by imports (create_or_update); generated users have none
 	Name           string
 	Email          string
 	Phone          string // may be invalid ("12345", "call me"): real data is like that
@@ -79,6 +80,7 @@ type User struct {
 // Organization is a customer company.
 type Organization struct {
 	ID          int64
+	ExternalID  string // set by imports; generated organizations have none
 	Name        string
 	DomainNames []string
 	Details     string

@@ -13,6 +13,9 @@ type Faults struct {
 	ResetRate      float64       // connections closed without a response
 	MalformedPages float64       // successful API bodies truncated to invalid JSON
 	ThrottleRate   float64       // API requests answered 429 regardless of budget (a "429 storm")
+	// DropAfterWriteRate: writes applied, then the connection closed without an answer, as when a
+	// load balancer dies after the backend committed.
+	DropAfterWriteRate float64
 }
 
 // faultState holds the current faults and the seeded RNG that decides them.

@@ -74,6 +74,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route, f Fa
 		s.stats.fault("malformed")
 		r = r.WithContext(context.WithValue(r.Context(), malformedKey{}, true))
 	}
+	if rt.write && s.faults.Roll(f.DropAfterWriteRate) {
+		s.stats.fault("drop_after_write")
+		s.mux.ServeHTTP(&discard{}, r)
+		s.stats.dropped()
+		resetConnection(w)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -42,7 +42,7 @@ func (rd *renderer) userJSON(u *gen.User) userJSON {
 		Name: u.Name, Email: u.Email, Phone: nullString(u.Phone), Role: u.Role,
 		OrganizationID: nullID(u.OrganizationID), CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt),
 		TimeZone: u.TimeZone, Locale: u.Locale, Tags: strs(u.Tags), UserFields: map[string]any{},
-		Suspended: u.Suspended, Active: u.Active, Verified: true,
+		Suspended: u.Suspended, Active: u.Active, Verified: true, ExternalID: nullString(u.ExternalID),
 	}
 	if u.Role == gen.RoleEndUser {
 		out.TicketRestriction = nullString("requested")
@@ -77,7 +77,7 @@ func (rd *renderer) organization(o *gen.Organization) organizationJSON {
 		ID: o.ID, URL: rd.apiBase + "/api/v2/organizations/" + strconv.FormatInt(o.ID, 10) + ".json",
 		Name: o.Name, DomainNames: strs(o.DomainNames), Details: o.Details, Notes: o.Notes,
 		Tags: strs(o.Tags), OrganizationFields: map[string]any{},
-		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt),
+		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt), ExternalID: nullString(o.ExternalID),
 	}
 }
 

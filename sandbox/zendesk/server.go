@@ -97,12 +97,14 @@ type Server struct {
 	stats  *statsState
 	idxMu  sync.Mutex
 	idx    *indexes
+	writes writeState // uploads and what writes created (writes.go)
 }
 
 // route says how the middleware treats a pattern.
 type route struct {
 	incremental bool // has its own, lower rate limit
 	public      bool // no authentication and no rate limit (signed URLs)
+	write       bool // changes the account: DropAfterWriteRate may drop its answer
 }
 
 // New returns a simulator serving acct.
@@ -133,6 +135,7 @@ func (s *Server) register() {
 	s.handle("GET /api/v2/ticket_fields.json", route{}, s.listTicketFields)
 	s.handle("GET /attachments/token/{token}/{$}", route{public: true}, s.attachment)
 	s.registerGuide()
+	s.registerWrites()
 }
 
 func (s *Server) handle(pattern string, rt route, h http.HandlerFunc) {

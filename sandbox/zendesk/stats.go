@@ -12,7 +12,15 @@ type Stats struct {
 	RateLimitedTotal int64            `json:"rate_limited_total"`
 	Unauthorized     int64            `json:"unauthorized_total"`
 	CredentialLeaks  int64            `json:"credential_leaks"` // Authorization headers sent to signed attachment URLs
-	FaultsInjected   map[string]int64 `json:"faults_injected"`  // errors, resets, malformed, throttles
+	FaultsInjected   map[string]int64 `json:"faults_injected"`  // errors, resets, malformed, throttles, drop_after_write
+	// Created counts objects created through the write endpoints per type: organization, user,
+	// upload, ticket, category, section, article, translation.
+	Created map[string]int64 `json:"created"`
+	// Duplicates counts creates equal to an existing object, created anyway as Zendesk would: a
+	// ticket with the same requester and created_at (or external_id), a category of the same
+	// name, a section of the same name and parent, an article of the same title in its section.
+	Duplicates       map[string]int64 `json:"duplicates"`
+	DroppedResponses int64            `json:"dropped_responses"`
 }
 
 type statsState struct {
@@ -21,7 +29,8 @@ type statsState struct {
 }
 
 func newStatsState() *statsState {
-	return &statsState{s: Stats{RequestsByRoute: map[string]int64{}, FaultsInjected: map[string]int64{}}}
+	return &statsState{s: Stats{RequestsByRoute: map[string]int64{}, FaultsInjected: map[string]int64{},
+		Created: map[string]int64{}, Duplicates: map[string]int64{}}}
 }
 
 func (st *statsState) request(route string) {
@@ -41,6 +50,17 @@ func (st *statsState) rateLimited()      { st.add(func(s *Stats) { s.RateLimited
 func (st *statsState) unauthorized()     { st.add(func(s *Stats) { s.Unauthorized++ }) }
 func (st *statsState) leak()             { st.add(func(s *Stats) { s.CredentialLeaks++ }) }
 func (st *statsState) fault(name string) { st.add(func(s *Stats) { s.FaultsInjected[name]++ }) }
+func (st *statsState) dropped()          { st.add(func(s *Stats) { s.DroppedResponses++ }) }
+
+// created counts one create, and a duplicate when it equals an existing object.
+func (st *statsState) created(kind string, duplicate bool) {
+	st.add(func(s *Stats) {
+		s.Created[kind]++
+		if duplicate {
+			s.Duplicates[kind]++
+		}
+	})
+}
 
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats {
@@ -49,6 +69,8 @@ func (s *Server) Stats() Stats {
 	out := s.stats.s
 	out.RequestsByRoute = maps.Clone(out.RequestsByRoute)
 	out.FaultsInjected = maps.Clone(out.FaultsInjected)
+	out.Created = maps.Clone(out.Created)
+	out.Duplicates = maps.Clone(out.Duplicates)
 	return out
 }
 

@@ -1,0 +1,66 @@
+package gen
+
+// Write runs fn with the account locked for writing, then counts one mutation. A simulator's
+// write endpoints use it to validate a create against what exists and apply it in one step, so
+// two concurrent creates of the same external id cannot both pass the check. fn appends or
+// changes records in place and takes fresh ids from ids; an error from fn is returned and the
+// account's version is not moved (fn must not have changed anything then).
+func (a *Account) Write(fn func(ids *NewIDs) error) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := fn(&NewIDs{a: a}); err != nil {
+		return err
+	}
+	a.reindex()
+	a.version++
+	return nil
+}
+
+// NewIDs hands out ids for records created through Write, continuing the account's sequences.
+type NewIDs struct {
+	a  *Account
+	kb int64 // the last knowledge base id handed out
+}
+
+func (n *NewIDs) User() int64         { return n.a.ids.User.plain() }
+func (n *NewIDs) Organization() int64 { return n.a.ids.Org.plain() }
+func (n *NewIDs) Ticket() int64       { return n.a.ids.Ticket.plain() }
+func (n *NewIDs) Comment() int64      { return n.a.ids.Comment.plain() }
+func (n *NewIDs) Audit() int64        { return n.a.ids.Audit.plain() }
+func (n *NewIDs) Attachment() int64   { return n.a.ids.Attachment.plain() }
+
+// KB returns an id above every knowledge base id in use: the Guide's sequences live only
+// while it is generated, so created records continue from the largest id.
+func (n *NewIDs) KB() int64 {
+	if n.kb != 0 {
+		n.kb++
+		return n.kb
+	}
+	g := &n.a.Guide
+	var top int64 = 360_070_000_000 // above the generated low ranges, below 2^53
+	bump := func(id int64) {
+		if id < maxExactFloat && id >= top {
+			top = id + 1
+		}
+	}
+	for _, c := range g.Categories {
+		bump(c.ID)
+		for _, t := range c.Translations {
+			bump(t.ID)
+		}
+	}
+	for _, s := range g.Sections {
+		bump(s.ID)
+		for _, t := range s.Translations {
+			bump(t.ID)
+		}
+	}
+	for _, art := range g.Articles {
+		bump(art.ID)
+		for _, t := range art.Translations {
+			bump(t.ID)
+		}
+	}
+	n.kb = top
+	return top
+}
