@@ -60,7 +60,7 @@ func printExtractSummary(env *Env, p *pipelines.Pipeline, res *pipelines.Extract
 		if !slices.Contains(res.Entities, c.Entity) {
 			continue
 		}
-		fmt.Fprintf(env.Stdout, "%-14s %8d staged this run  %8d in staging  %6d skipped\n",
+		fmt.Fprintf(env.Stdout, "%-16s %8d staged this run  %8d in staging  %6d skipped\n",
 			c.Entity, progress.Count(c.Entity), c.Records, c.Skipped)
 	}
 	printTruncations(env, res.Truncations)

@@ -61,12 +61,12 @@ func printStatus(env *Env, p *pipelines.Pipeline, snaps []staging.SnapshotInfo, 
 		fmt.Fprintf(env.Stdout, "  #%-3d %-8s %-11s %-26s started %s finished %s  %d rows, %d skipped  [%s]\n",
 			s.ID, s.Source, s.Status, kind, s.StartedAt.Format(time.RFC3339), finished, s.Rows, s.Skips, strings.Join(s.Entities, ","))
 	}
-	fmt.Fprintf(env.Stdout, "\n%-14s %10s %10s %8s  %s\n", "entity", "records", "versions", "skipped", "latest updated_at")
+	fmt.Fprintf(env.Stdout, "\n%-16s %10s %10s %8s  %s\n", "entity", "records", "versions", "skipped", "latest updated_at")
 	for _, c := range counts {
 		latest := "-"
 		if c.UpdatedAt != nil {
 			latest = c.UpdatedAt.Format(time.RFC3339)
 		}
-		fmt.Fprintf(env.Stdout, "%-14s %10d %10d %8d  %s\n", c.Entity, c.Records, c.Versions, c.Skipped, latest)
+		fmt.Fprintf(env.Stdout, "%-16s %10d %10d %8d  %s\n", c.Entity, c.Records, c.Versions, c.Skipped, latest)
 	}
 }
