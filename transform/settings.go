@@ -56,7 +56,17 @@ type Settings struct {
 	KBDefaultCategory string // the collection for articles with no category; default "Source default category"
 	KBDefaultSection  string // its section; default "Source default folder"
 	KBCategorySection string // under keep, the section made for a category's sectionless articles; empty: the category's name
+
+	// Target is the system the plan is for: TargetIntercom (default) or TargetZendesk. It chooses
+	// the SQL set (sql/*.sql or the shared files and sql/zendesk/*.sql) and the payloads' shape.
+	Target string
 }
+
+// Target systems a plan can be written for.
+const (
+	TargetIntercom = "intercom"
+	TargetZendesk  = "zendesk"
+)
 
 // DefaultAllowedTypes are the extensions an Intercom workspace accepts before anyone changes its
 // attachment settings.
@@ -87,6 +97,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.BatchSize <= 0 {
 		s.BatchSize = 100
+	}
+	if s.Target == "" {
+		s.Target = TargetIntercom
 	}
 	if s.MaxAttachmentBytes <= 0 {
 		s.MaxAttachmentBytes = DefaultMaxAttachmentBytes
@@ -136,6 +149,9 @@ func (s Settings) Validate() error {
 	if s.BatchSize <= 0 {
 		errs = append(errs, fmt.Errorf("batch size %d: must be positive", s.BatchSize))
 	}
+	if s.Target != TargetIntercom && s.Target != TargetZendesk {
+		errs = append(errs, fmt.Errorf("target %q: must be %s or %s", s.Target, TargetIntercom, TargetZendesk))
+	}
 	errs = append(errs, s.validatePolicies()...)
 	return errors.Join(errs...)
 }
@@ -144,7 +160,7 @@ func (s Settings) Validate() error {
 func (s Settings) rows() [][2]string {
 	blocked, _ := json.Marshal(s.BlockedAttachmentTypes) // a []string always marshals
 	allowed, _ := json.Marshal(s.AllowedAttachmentTypes)
-	return [][2]string{
+	rows := [][2]string{
 		{"ticket_mode", s.TicketMode},
 		{"ticket_type", s.TicketType},
 		{"ticket_type_category", s.TicketTypeCategory},
@@ -168,4 +184,10 @@ func (s Settings) rows() [][2]string {
 		{"phone_region", s.PhoneRegion},
 		{"unassigned", s.Unassigned},
 	}
+	// Intercom plans were hashed before targets existed: only another target adds a row, so
+	// their inputs hash stays what it was.
+	if s.Target != TargetIntercom {
+		rows = append(rows, [2]string{"target", s.Target})
+	}
+	return rows
 }

@@ -20,7 +20,7 @@ import (
 // the SQL changes plans.
 const Version = "1"
 
-//go:embed sql/*.sql
+//go:embed sql/*.sql sql/zendesk/*.sql
 var sqlFiles embed.FS
 
 // Run plans the migration of the staging store db into the target whose directory it holds.
@@ -44,7 +44,7 @@ func Run(ctx context.Context, db *sql.DB, s Settings) (*Result, error) {
 	if err := writePhones(ctx, tx, s); err != nil {
 		return nil, err
 	}
-	if err := runFiles(ctx, tx); err != nil {
+	if err := runFiles(ctx, tx, s.Target); err != nil {
 		return nil, err
 	}
 	res, err := finish(ctx, tx, s)
@@ -86,8 +86,23 @@ func SQLFiles() []string {
 	return names
 }
 
-func runFiles(ctx context.Context, tx *sql.Tx) error {
-	for _, name := range SQLFiles() {
+// zendeskShared are the files of the Intercom set that hold no Intercom rule: settings and
+// helpers, the tickets that migrate, who is an agent, and agents → agents, groups → groups by
+// email and name. The Zendesk set (sql/zendesk) builds on the scratch tables they leave.
+var zendeskShared = []string{"sql/01_context.sql", "sql/02_tickets.sql", "sql/03_people.sql", "sql/04_mapping.sql"}
+
+// SQLFilesFor lists the embedded SQL files Run executes for a target, in order.
+func SQLFilesFor(target string) []string {
+	if target != TargetZendesk {
+		return SQLFiles()
+	}
+	names, _ := fs.Glob(sqlFiles, "sql/zendesk/*.sql") // the pattern is valid
+	slices.Sort(names)
+	return append(slices.Clone(zendeskShared), names...)
+}
+
+func runFiles(ctx context.Context, tx *sql.Tx, target string) error {
+	for _, name := range SQLFilesFor(target) {
 		if err := execFile(ctx, tx, name); err != nil {
 			return err
 		}
@@ -109,11 +124,11 @@ func execFile(ctx context.Context, e execer, name string) error {
 
 // finish hashes the inputs and the plan, records them in plan_meta and counts what was planned.
 func finish(ctx context.Context, tx *sql.Tx, s Settings) (*Result, error) {
-	inputs, err := hashTables(ctx, tx, inputTables)
+	inputs, err := hashTables(ctx, tx, inputTablesFor(s.Target))
 	if err != nil {
 		return nil, fmt.Errorf("transform: hashing the inputs: %w", err)
 	}
-	plan, err := hashTables(ctx, tx, planTables)
+	plan, err := hashTables(ctx, tx, planTablesFor(s.Target))
 	if err != nil {
 		return nil, fmt.Errorf("transform: hashing the plan: %w", err)
 	}
@@ -134,6 +149,9 @@ func writeMeta(ctx context.Context, tx *sql.Tx, s Settings, plan, inputs string)
 	meta := [][2]string{
 		{"plan_hash", plan}, {"inputs_hash", inputs},
 		{"ticket_mode", s.TicketMode}, {"transform_version", Version},
+	}
+	if s.Target != TargetIntercom { // Intercom plans keep the meta rows they always had
+		meta = append(meta, [2]string{"target", s.Target})
 	}
 	for _, kv := range meta {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_meta VALUES (?, ?)`, kv[0], kv[1]); err != nil {

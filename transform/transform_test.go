@@ -23,7 +23,7 @@ func TestSettingsDefaults(t *testing.T) {
 		SkipNotifications: true, BatchSize: 100, BlockedAttachmentTypes: []string{"exe", "scr", "shb", "sys", "wsf"},
 		AllowedAttachmentTypes: []string{"dng", "gif", "heic", "jpeg", "jpg", "mov", "mp3", "mp4", "oga", "ogg", "pdf", "png", "txt"},
 		MaxAttachmentBytes:     100 << 20, Tag: "migrated", DateRangeBy: "created", OriginallyBy: true, ValidatePhones: true,
-		Unassigned: "leave"}
+		Unassigned: "leave", Target: TargetIntercom}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultSettings() = %+v, want %+v", got, want)
 	}
