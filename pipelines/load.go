@@ -100,7 +100,7 @@ func (p *Pipeline) targetWorkspace() (string, error) {
 		return p.Target.WorkspaceID, nil
 	}
 	if p.Target.Sandbox {
-		return SandboxWorkspace, nil
+		return sandboxWorkspaces[p.Target.System], nil
 	}
 	return "", fmt.Errorf("%s: target.workspace_id: required, so load can confirm the credentials write to the workspace you mean", p.Path)
 }

@@ -16,6 +16,8 @@ var sources = map[string]extract.Factory{
 
 var targets = map[string]targetFactory{
 	"intercom": newIntercomTarget,
+	// Zendesk as a target: users, organizations, ticket imports with their comments, Guide.
+	"zendesk": newZendeskTarget,
 }
 
 // The built-in sandbox's published demo credentials. They guard nothing (the sandbox serves
@@ -26,7 +28,13 @@ const (
 	SandboxIntercomToken = "sandbox-intercom-token"
 	// SandboxWorkspace is the simulated Intercom workspace's id.
 	SandboxWorkspace = "sandbox1"
+	// SandboxZendeskAccount is the simulated Zendesk account's id: load/zendesk names any host
+	// other than *.zendesk.com so.
+	SandboxZendeskAccount = "sandbox"
 )
+
+// sandboxWorkspaces are the ids load checks a `credentials: sandbox` target against.
+var sandboxWorkspaces = map[string]string{"intercom": SandboxWorkspace, "zendesk": SandboxZendeskAccount}
 
 // oauthSystems can be connected with deskport auth; their pipeline files may say
 // "credentials: {oauth: WORKSPACE_ID}".

@@ -87,6 +87,7 @@ var targetOptions = map[string]string{
 	"default_team":           "name of the team for tickets whose group has no matching team (default: none)",
 	"batch_size":             "plan operations per batch (default 100)",
 	"allow_attachment_types": "extensions the workspace's attachment settings allow beyond Intercom's defaults, comma-separated",
+	"default_agent":          "Zendesk target: email of the agent for records by agents with no matching agent (default: the token's agent)",
 }
 
 // sourceOptions the transform reads, beside the source system's own.
@@ -96,6 +97,8 @@ var transformSourceOptions = map[string]bool{"attachments_public": true}
 // key or a bad value is an error naming the field.
 func (p *Pipeline) transformSettings() (transform.Settings, error) {
 	s := transform.DefaultSettings()
+	// The target system chooses the transform's SQL set and payloads.
+	s.Target = p.Target.System
 	var problems []string
 	for key, value := range p.Target.Options {
 		field := "target.options." + key
@@ -107,7 +110,7 @@ func (p *Pipeline) transformSettings() (transform.Settings, error) {
 			s.TicketMode = value
 		case "ticket_type":
 			s.TicketType = value
-		case "default_admin":
+		case "default_admin", "default_agent":
 			s.DefaultAdmin = strings.ToLower(strings.TrimSpace(value))
 		case "default_team":
 			s.DefaultTeam = value
