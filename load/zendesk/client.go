@@ -373,7 +373,7 @@ func (c *Client) apiError(cl *call, resp *http.Response) *apiError {
 	return e
 }
 
-// details lists a RecordInvalid's field complaints in field order: "; external_id: has already
+// details lists a RecordInvalid's field complaints in field order: "; External id: has already
 // been taken".
 func details(d map[string][]struct{ Description string }) string {
 	fields := make([]string, 0, len(d))
@@ -384,7 +384,7 @@ func details(d map[string][]struct{ Description string }) string {
 	var b strings.Builder
 	for _, f := range fields {
 		for _, x := range d[f] {
-			fmt.Fprintf(&b, "; %s: %s", f, x.Description)
+			fmt.Fprintf(&b, "; %s", x.Description) // Zendesk names the field in it
 		}
 	}
 	return b.String()

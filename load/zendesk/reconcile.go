@@ -19,7 +19,9 @@ const maxPages = 200
 //
 //   - organization: GET /api/v2/organizations/search.json?external_id= (by name when it has none);
 //   - user: GET /api/v2/users/search.json?external_id=;
-//   - ticket_import: GET /api/v2/tickets.json?external_id=;
+//   - ticket_import: GET /api/v2/tickets.json?external_id=, and for an archived import (closed,
+//     archive_immediately), which that list leaves out, GET /api/v2/search.json with
+//     type:ticket external_id:X;
 //   - kb_category: the categories listed, matched by name; kb_section: the category's sections,
 //     matched by name and parent section; kb_article: the section's articles, matched by title;
 //     kb_translation: the article's translations, matched by locale.
@@ -39,7 +41,7 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 	case kindUser:
 		id, err = x.findByExternalID(ctx, p, "user", "/api/v2/users/search.json", "users")
 	case kindTicketImport:
-		id, err = x.findByExternalID(ctx, p, "ticket", "/api/v2/tickets.json", "tickets")
+		id, err = x.findTicket(ctx, p)
 	case kindKBCategory:
 		id, err = x.findCategory(ctx, p)
 	case kindKBSection:
@@ -224,4 +226,20 @@ func (x *exec) findTranslation(ctx context.Context, p object) (int64, error) {
 	return x.list(ctx, "/api/v2/help_center/articles/{id}/translations.json",
 		fmt.Sprintf("/api/v2/help_center/articles/%d/translations.json", artID), nil, "translations",
 		func(r record) bool { return strings.ToLower(r.Locale) == locale })
+}
+
+// findTicket looks an imported ticket up by external_id. The ticket list leaves archived tickets
+// out, so an import sent with archive_immediately is looked for by search too, which has them.
+func (x *exec) findTicket(ctx context.Context, p object) (int64, error) {
+	id, err := x.findByExternalID(ctx, p, "ticket", "/api/v2/tickets.json", "tickets")
+	var archive bool
+	_ = json.Unmarshal(p["archive_immediately"], &archive)
+	if err != nil || id != 0 || !archive {
+		return id, err
+	}
+	t, _ := x.inner(p, "ticket")
+	ext := str(t, "external_id")
+	q := url.Values{"query": {fmt.Sprintf("type:ticket external_id:%q", ext)}}
+	const path = "/api/v2/search.json"
+	return x.list(ctx, path, path, q, "results", func(r record) bool { return r.ExternalID == ext })
 }

@@ -51,7 +51,9 @@ func (x *exec) ticketImport(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
-	t["comments"], _ = json.Marshal(out)
+	if t["comments"], err = marshal(out); err != nil {
+		return "", x.invalid("comments: %v", err)
+	}
 	var query url.Values
 	var archive bool
 	_ = json.Unmarshal(p["archive_immediately"], &archive)
@@ -100,7 +102,7 @@ func (x *exec) prepareComment(ctx context.Context, i int, cm comment) (object, e
 		tokens = append(tokens, tok)
 	}
 	if len(tokens) > 0 {
-		o["uploads"], _ = json.Marshal(tokens)
+		o["uploads"], _ = marshal(tokens)
 	}
 	return o, nil
 }
