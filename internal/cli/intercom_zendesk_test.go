@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskport/deskport/sandbox/gen"
+	icsim "github.com/deskport/deskport/sandbox/intercom"
+	zdsim "github.com/deskport/deskport/sandbox/zendesk"
+)
+
+// intercomToZendeskPipeline writes a pipeline from the Intercom simulator at ic to the Zendesk
+// simulator at zd, with the sandbox credentials, migrating translations.
+func intercomToZendeskPipeline(t *testing.T, ic, zd string) string {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "intercom-to-zendesk.yaml")
+	text := fmt.Sprintf(`version: 1
+source:
+  system: intercom
+  base_url: %s
+  credentials: sandbox
+target:
+  system: zendesk
+  base_url: %s
+  credentials: sandbox
+options:
+  kb: {hierarchy: keep, translations: true}
+`, ic, zd)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// seedHelpCenter creates, through the Intercom simulator's API, a collection with a section and
+// articles in both, so one article has no section; one article has a French translation.
+func seedHelpCenter(t *testing.T, url, admin string) {
+	t.Helper()
+	post := func(path string, body map[string]any) string {
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", url+path, bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+icsim.DefaultToken)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Intercom-Version", "2.15")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			ID json.RawMessage `json:"id"`
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		if err := json.Unmarshal(raw, &out); err != nil || resp.StatusCode >= 300 {
+			t.Fatalf("POST %s: %d %v %s", path, resp.StatusCode, err, raw)
+		}
+		return strings.Trim(string(out.ID), `"`)
+	}
+	top := post("/help_center/collections", map[string]any{"name": "Getting started", "description": "First things"})
+	sec := post("/help_center/collections", map[string]any{"name": "Account", "parent_id": top})
+	adminID := json.Number(admin)
+	post("/articles", map[string]any{"title": "Reset your password", "body": "<p>Click reset.</p>", "author_id": adminID,
+		"state": "published", "parent_id": json.Number(sec), "parent_type": "collection",
+		"translated_content": map[string]any{"type": "article_translated_content",
+			"fr": map[string]any{"type": "article_content", "title": "Réinitialiser", "body": "<p>Cliquez.</p>",
+				"author_id": adminID, "state": "published"}}})
+	post("/articles", map[string]any{"title": "Welcome", "body": "<p>Hello.</p>", "author_id": adminID,
+		"state": "published", "parent_id": json.Number(top), "parent_type": "collection"})
+}
+
+// TestMigrateIntercomToZendesk is the acceptance of Intercom → Zendesk: a seeded Intercom
+// workspace (20 contacts, 5 companies, 30 conversations one of them 600 parts long, 10 tickets, a
+// Help Center with a sectionless article and a translation) is extracted, planned and loaded into
+// the Zendesk simulator: every record arrives once, tickets and comments keep their created_at,
+// the truncated conversation is reported by extract and noted on its ticket, and the simulator
+// counts no duplicate.
+func TestMigrateIntercomToZendesk(t *testing.T) {
+	ctx := context.Background()
+	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
+	seeded, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 20, Companies: 5, Conversations: 29, PartsPer: 4, LongThread: 600, Tickets: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	icSrv := httptest.NewServer(ic)
+	t.Cleanup(icSrv.Close)
+	seedHelpCenter(t, icSrv.URL, ic.Admins()[0].ID)
+	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: -1, IncrementalRateLimit: -1})
+	zdSrv := httptest.NewServer(zd)
+	t.Cleanup(zdSrv.Close)
+	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+
+	code, out, stderr := run(t, ctx, "extract", "-p", file)
+	if code != 0 {
+		t.Fatalf("extract: %d %s", code, stderr)
+	}
+	if want := "tickets " + seeded.LongThread + ": 500 of 600 comments staged"; !strings.Contains(out, want) {
+		t.Errorf("extract output lacks %q:\n%s", want, out)
+	}
+	for _, stage := range []string{"transform", "load"} {
+		if code, out, stderr = run(t, ctx, stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %d %s\n%s", stage, code, stderr, out)
+		}
+	}
+	db := openStaging(t, file)
+	if n := count(t, db, `SELECT count(*) FROM load_outcomes WHERE event = 'failed'`); n != 0 {
+		t.Fatalf("%d ops failed: %v", n, failures(t, db))
+	}
+	if n := count(t, db, `SELECT count(*) FROM plan_notes WHERE code = 'thread_truncated' AND source_id = ?`, seeded.LongThread); n != 1 {
+		t.Errorf("no thread_truncated note on ticket %s", seeded.LongThread)
+	}
+	w := zd.Written()
+	want := map[string][2]int{
+		"organizations": {len(w.Organizations), count(t, db, `SELECT count(*) FROM companies`)},
+		"users":         {len(w.Users), count(t, db, `SELECT count(*) FROM plan_users`)},
+		"tickets":       {len(w.Tickets), count(t, db, `SELECT count(*) FROM tickets`)},
+		"articles":      {len(w.Articles), count(t, db, `SELECT count(*) FROM kb_articles`)},
+	}
+	for kind, n := range want {
+		if n[0] != n[1] || n[1] == 0 {
+			t.Errorf("%s: %d in Zendesk, %d at the source", kind, n[0], n[1])
+		}
+	}
+	if got := len(w.Tickets); got != 40 {
+		t.Errorf("%d tickets imported, want 30 conversations and 10 tickets", got)
+	}
+	if dups := zd.Stats().Duplicates; len(dups) != 0 {
+		for k, n := range dups {
+			if n != 0 {
+				t.Errorf("duplicates in Zendesk: %s %d", k, n)
+			}
+		}
+	}
+	checkImportedTimes(t, db, w)
+	checkImportedGuide(t, w)
+	checkOnce(t, w)
+	// Intercom's migration admin has no Zendesk agent of its email: its replies are the default
+	// agent's, saying whose they were.
+	if n := count(t, db, `SELECT count(*) FROM plan_notes WHERE code = 'agent_unmatched'`); n == 0 {
+		t.Error("no agent_unmatched note for the migration admin")
+	}
+	originally := 0
+	for _, tk := range w.Tickets {
+		for _, c := range tk.Comments {
+			if strings.Contains(c.HTMLBody, "Originally by "+icsim.DefaultAdminName) {
+				originally++
+			}
+		}
+		if tk.ExternalID == seeded.LongThread && len(tk.Comments) < 500 {
+			t.Errorf("the long thread carries %d comments, want the 500 Intercom returned", len(tk.Comments))
+		}
+	}
+	if originally == 0 {
+		t.Error("no comment says it was originally by the unmatched admin")
+	}
+}
+
+// checkOnce: no user, organization or ticket arrived twice (by external id).
+func checkOnce(t *testing.T, w zdsim.Written) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, u := range w.Users {
+		if seen["u"+u.ExternalID] {
+			t.Errorf("user %s twice", u.ExternalID)
+		}
+		seen["u"+u.ExternalID] = true
+	}
+	for _, o := range w.Organizations {
+		if seen["o"+o.ExternalID] {
+			t.Errorf("organization %s twice", o.ExternalID)
+		}
+		seen["o"+o.ExternalID] = true
+	}
+}
+
+// checkImportedTimes compares each imported ticket with its staged source: the ticket's
+// created_at, and its comments' created_at, one for each planned comment, in thread order.
+func checkImportedTimes(t *testing.T, db *sql.DB, w zdsim.Written) {
+	t.Helper()
+	created := map[string]time.Time{}
+	comments := map[string][]time.Time{}
+	rows, err := db.Query(`SELECT t.source_id, t.created_at, c.source_created_at FROM tickets t
+		LEFT JOIN plan_comments c ON c.ticket_id = t.source_id
+		ORDER BY t.source_id, c.source_created_at, c.source_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var at time.Time
+		var comment sql.NullTime
+		if err := rows.Scan(&id, &at, &comment); err != nil {
+			t.Fatal(err)
+		}
+		created[id] = at
+		if comment.Valid {
+			comments[id] = append(comments[id], comment.Time)
+		}
+	}
+	seen := map[string]bool{}
+	for _, tk := range w.Tickets {
+		id := tk.ExternalID
+		if seen[id] {
+			t.Errorf("ticket %s imported twice", id)
+		}
+		seen[id] = true
+		if at, ok := created[id]; !ok || !tk.CreatedAt.Equal(at) {
+			t.Errorf("ticket %s: created_at %v, source %v (staged: %v)", id, tk.CreatedAt, at, ok)
+		}
+		want := comments[id]
+		if len(tk.Comments) != len(want) {
+			t.Errorf("ticket %s: %d comments, %d planned", id, len(tk.Comments), len(want))
+			continue
+		}
+		for i, c := range tk.Comments {
+			if !c.CreatedAt.Equal(want[i]) {
+				t.Errorf("ticket %s comment %d: created_at %v, source %v", id, i, c.CreatedAt, want[i])
+				break
+			}
+		}
+	}
+}
+
+// checkImportedGuide: the sectionless article sits in a section made in its category, the other
+// in its own section under it, and the French translation arrived.
+func checkImportedGuide(t *testing.T, w zdsim.Written) {
+	t.Helper()
+	if len(w.Categories) != 1 || len(w.Sections) != 2 {
+		t.Errorf("%d categories and %d sections, want 1 and 2 (Account, and one for the sectionless article)",
+			len(w.Categories), len(w.Sections))
+	}
+	locales := 0
+	for _, a := range w.Articles {
+		for _, tr := range a.Translations {
+			if tr.Locale == "fr" {
+				locales++
+			}
+		}
+	}
+	if locales != 1 {
+		t.Errorf("%d French translations, want 1: %+v", locales, w.Articles)
+	}
+}
