@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/deskport/deskport/extract"
 	"github.com/deskport/deskport/internal/httpx"
@@ -27,32 +25,8 @@ func (s *Source) post(ctx context.Context, path string, body, out any) error {
 	if err != nil {
 		return fmt.Errorf("intercom: POST %s: %w", path, err)
 	}
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Intercom-Version", Version)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("intercom: cannot reach %s: %w", httpx.RedactURL(s.base), err)
-	}
-	defer resp.Body.Close()
-	if err := httpx.CheckResponse(resp); err != nil {
-		return fmt.Errorf("intercom: POST %s: %w", path, err)
-	}
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return fmt.Errorf("intercom: reading POST %s: %w", path, err)
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("intercom: cannot parse POST %s: %w", path, err)
-	}
-	return nil
+	return s.do(req, "POST "+path, out)
 }
 
 // deskCursorVersion versions deskCursor: {"v":1,"after":"<starting_after>","scroll":"<scroll_param>","done":true}. A

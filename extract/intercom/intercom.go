@@ -93,12 +93,18 @@ func (s *Source) get(ctx context.Context, path string, q url.Values, out any) er
 	if err != nil {
 		return fmt.Errorf("intercom: GET %s: %w", path, err)
 	}
+	return s.do(req, "GET "+path, out)
+}
+
+// do sends req (its endpoint named by what in errors) with Intercom's headers and reads the JSON
+// answer into out.
+func (s *Source) do(req *http.Request, what string, out any) error {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Intercom-Version", Version)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if ctxErr := req.Context().Err(); ctxErr != nil {
+			return ctxErr
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -108,14 +114,14 @@ func (s *Source) get(ctx context.Context, path string, q url.Values, out any) er
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		return fmt.Errorf("intercom: GET %s: %w", path, err)
+		return fmt.Errorf("intercom: %s: %w", what, err)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return fmt.Errorf("intercom: reading GET %s: %w", path, err)
+		return fmt.Errorf("intercom: reading %s: %w", what, err)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("intercom: cannot parse GET %s?%s: %w", path, q.Encode(), err)
+		return fmt.Errorf("intercom: cannot parse %s: %w", what, err)
 	}
 	return nil
 }
