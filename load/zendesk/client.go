@@ -28,7 +28,7 @@ package zendesk
 import (
 	"bytes"
 	"context"
-	b64 "encoding/base64"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,7 +143,7 @@ func authorization(cfg Config) (string, []string, error) {
 			return "", nil, errors.New("zendesk: the API token contains white space; copy it again without line breaks")
 		}
 		raw := email + "/token:" + token
-		enc := base64(raw)
+		enc := base64.StdEncoding.EncodeToString([]byte(raw))
 		return "Basic " + enc, []string{token, enc}, nil
 	case email != "":
 		return "", nil, errors.New("zendesk: credential email is set but token is not (Admin Center > Apps and integrations > Zendesk API)")
@@ -432,6 +432,3 @@ func (c *Client) redact(s string) string {
 	}
 	return s
 }
-
-// base64 is the standard encoding of s, for the Basic header.
-func base64(s string) string { return b64.StdEncoding.EncodeToString([]byte(s)) }
