@@ -91,12 +91,7 @@ func parseID(raw string) int64 {
 // the last page. Like the Support exports, a page never splits a second, so it can overflow.
 func (s *Server) hcIncrementalArticles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	n, err := perPage(q, maxIncremental, maxIncremental)
-	if err != nil {
-		badRequest(w, err)
-		return
-	}
-	start, err := s.startTime(q)
+	n, start, err := s.timeExportParams(q)
 	if err != nil {
 		badRequest(w, err)
 		return

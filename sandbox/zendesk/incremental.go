@@ -110,12 +110,7 @@ func (s *Server) incrementalTicketEvents(w http.ResponseWriter, r *http.Request)
 func (s *Server) timeExport(w http.ResponseWriter, r *http.Request, key string,
 	list func(*indexes) (int, func(int) timed), render func(*renderer, *indexes, int) any) {
 	q := r.URL.Query()
-	n, err := perPage(q, maxIncremental, maxIncremental)
-	if err != nil {
-		badRequest(w, err)
-		return
-	}
-	start, err := s.startTime(q)
+	n, start, err := s.timeExportParams(q)
 	if err != nil {
 		badRequest(w, err)
 		return

@@ -100,6 +100,15 @@ func (s *Server) startPosition(q url.Values) (position, bool, error) {
 // errTooRecent is Zendesk's answer to a start_time within the last minute.
 var errTooRecent = errors.New("Too recent start_time. Use a start_time older than a minute")
 
+// timeExportParams reads a time-based export's per_page and start_time.
+func (s *Server) timeExportParams(q url.Values) (perPageN int, start int64, err error) {
+	if perPageN, err = perPage(q, maxIncremental, maxIncremental); err != nil {
+		return 0, 0, err
+	}
+	start, err = s.startTime(q)
+	return perPageN, start, err
+}
+
 func (s *Server) startTime(q url.Values) (int64, error) {
 	raw := q.Get("start_time")
 	if raw == "" {
