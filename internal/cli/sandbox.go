@@ -94,10 +94,10 @@ func (f *sandboxFlags) options() sandbox.Options {
 }
 
 func newSandboxCmd(env *Env) *cobra.Command {
-	var addr string
+	var addr, from string
 	var flags sandboxFlags
 	cmd := &cobra.Command{
-		Use:   "sandbox [--addr 127.0.0.1:PORT] [--seed N] [--tickets N]",
+		Use:   "sandbox [--addr 127.0.0.1:PORT] [--seed N] [--tickets N] [--from zendesk|intercom]",
 		Short: "Serve simulated help desks (Zendesk under /zendesk, Intercom under /intercom) with generated data",
 		Long: `Serves a simulated Zendesk account, generated from the seed, with Zendesk's envelopes, pagination,
 errors, rate limits and quirks, at http://ADDR/zendesk; and an empty Intercom 2.15 workspace (admins and
@@ -106,11 +106,22 @@ published demo credentials (pipeline files say credentials: sandbox). GET /_sand
 requests, and what the Intercom workspace received.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkSandboxFrom(from); err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("sandbox: listening on %s: %w", addr, err)
 			}
 			srv := sandbox.New(flags.options())
+			if from == sandboxFromIntercom {
+				seeded, err := seedIntercomSource(srv, flags.tickets, flags.intercom.rateLimit)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "sandbox: Intercom workspace seeded with %d conversations (one of 600 parts) and %d tickets to migrate into Zendesk\n",
+					len(seeded.Conversations)+1, len(seeded.Tickets))
+			}
 			if env.Getenv("GOGC") == "" {
 				// The sandbox stands in for a remote service yet shares this machine's cores with
 				// the deskport it serves; collecting its short-lived request garbage a quarter as
@@ -123,6 +134,8 @@ requests, and what the Intercom workspace received.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on")
+	cmd.Flags().StringVar(&from, "from", sandboxFromZendesk, "the side holding the data: zendesk (a generated account to move into Intercom) "+
+		"or intercom (also seeds the Intercom workspace, --tickets conversations, to move into the Zendesk account's agents and groups)")
 	flags.register(cmd, 2000)
 	return cmd
 }
