@@ -32,6 +32,10 @@ type config struct {
 	loadLatency      time.Duration
 	loadMemorySizes  []int // unthrottled sizes whose peak memory is compared
 	skipExtractBench bool
+
+	intercomConversations int // Intercom extraction bench size; 0: skipped
+	intercomLimit         int // Intercom requests per 10 s window in that bench
+	onlyIntercom          bool
 }
 
 func main() {
@@ -49,6 +53,9 @@ func main() {
 	var loadSizes string
 	flag.StringVar(&loadSizes, "load-memory-tickets", "1000,10000", "unthrottled load sizes whose peak memory is compared")
 	flag.BoolVar(&cfg.skipExtractBench, "skip-extract", false, "run only the load benches")
+	flag.IntVar(&cfg.intercomConversations, "intercom-conversations", 300, "conversations of the Intercom extraction bench (0: skip it)")
+	flag.IntVar(&cfg.intercomLimit, "intercom-limit", 150, "Intercom requests per 10 s window in the Intercom extraction bench")
+	flag.BoolVar(&cfg.onlyIntercom, "only-intercom", false, "run only the Intercom extraction bench")
 	flag.Parse()
 	for _, s := range strings.Split(loadSizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -78,12 +85,31 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if cfg.onlyIntercom {
+		return runIntercomBench(ctx, cfg, dir)
+	}
 	if !cfg.skipExtractBench {
 		if err := runExtractBenches(ctx, cfg, dir); err != nil {
 			return err
 		}
 	}
-	return runLoadBenches(ctx, cfg, dir)
+	if err := runLoadBenches(ctx, cfg, dir); err != nil {
+		return err
+	}
+	return runIntercomBench(ctx, cfg, dir)
+}
+
+func runIntercomBench(ctx context.Context, cfg config, dir string) error {
+	if cfg.intercomConversations <= 0 {
+		return nil
+	}
+	fmt.Printf("\nextracting an Intercom sandbox of %d conversations at %d requests / 10 s…\n", cfg.intercomConversations, cfg.intercomLimit)
+	r, err := benchIntercomExtract(ctx, cfg, dir, cfg.intercomConversations, cfg.intercomLimit)
+	if err != nil {
+		return fmt.Errorf("intercom extract: %w", err)
+	}
+	printIntercomExtract(r)
+	return nil
 }
 
 func runLoadBenches(ctx context.Context, cfg config, dir string) error {
