@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,14 @@ func TestDemo(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "demo.duckdb")); err != nil {
 		t.Error(err)
+	}
+	// Its knowledge base migrates whole: every article, with its translations.
+	if !regexp.MustCompile(`(?m)^kb_articles\s+40\s+40\s+0\s+0\b`).MatchString(out) || !strings.Contains(out, "knowledge base articles by state and language") {
+		t.Errorf("demo output lacks its 40 articles migrated:\n%s", out)
+	}
+	db := openStaging(t, filepath.Join(dir, "demo.yaml"))
+	if n := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'article' AND json_extract_string(payload, '$.translated_content') IS NOT NULL`); n == 0 {
+		t.Error("no demo article carries its translations")
 	}
 }
 

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,12 +21,19 @@ var demoQueries = []struct{ title, sql string }{
 	{"tickets by status", `SELECT status, count(*) AS tickets FROM tickets GROUP BY ALL ORDER BY tickets DESC`},
 	{"the longest threads", `SELECT t.source_id, t.subject, count(*) AS comments, count(*) FILTER (WHERE NOT c.public) AS private
 		FROM tickets t JOIN comments c ON c.ticket_id = t.source_id GROUP BY ALL ORDER BY comments DESC, t.source_id LIMIT 5`},
+	{"knowledge base articles by state and language", `SELECT coalesce(t.state, a.state) AS state, coalesce(t.locale, a.source_locale) AS language,
+			count(DISTINCT a.source_id) AS articles
+		FROM kb_articles a LEFT JOIN kb_translations t ON t.parent_type = 'article' AND t.parent_id = a.source_id
+		GROUP BY ALL ORDER BY state, articles DESC, language`},
 	// Why records failed or were skipped, grouped by the target's error code or the transform's
 	// reason, with one example each.
 	{"why records failed or were skipped", `SELECT o.entity, o.event, coalesce(o.code, '') AS code, count(*) AS records,
 			left(any_value(coalesce(o.message, '')), 110) AS example
 		FROM load_outcomes o WHERE o.event IN ('failed', 'skipped') GROUP BY ALL ORDER BY records DESC LIMIT 12`},
 }
+
+// demoArticles is the size of the demo's generated knowledge base.
+const demoArticles = 40
 
 func newDemoCmd(env *Env) *cobra.Command {
 	var dir string
@@ -44,6 +54,9 @@ skipped. The staging file DIR/demo.duckdb stays for you to query. Each run start
 	flags.register(cmd, 300)
 	cmd.Flags().Lookup("intercom-phone-validation").DefValue = "true"
 	cmd.Flags().Set("intercom-phone-validation", "true")
+	// The demo shows the whole migration, the knowledge base with its hierarchy repair included.
+	cmd.Flags().Lookup("articles").DefValue = strconv.Itoa(demoArticles)
+	cmd.Flags().Set("articles", strconv.Itoa(demoArticles))
 	return cmd
 }
 
@@ -56,7 +69,8 @@ func runDemo(ctx context.Context, env *Env, dir string, flags sandboxFlags) erro
 	defer stop()
 	go serveUntilDone(srvCtx, ln, sandbox.New(flags.options()).Handler())
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(env.Stdout, "sandbox: a generated Zendesk account of %d tickets (seed %d) at %s/zendesk,\n", flags.tickets, flags.seed, url)
+	fmt.Fprintf(env.Stdout, "sandbox: a generated Zendesk account of %d tickets and %d articles (seed %d) at %s/zendesk,\n",
+		flags.tickets, flags.articles, flags.seed, url)
 	fmt.Fprintf(env.Stdout, "         an empty Intercom workspace at %s/intercom\n", url)
 
 	file, err := writeDemoPipeline(dir, url)
@@ -98,8 +112,13 @@ func writeDemoPipeline(dir, url string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The demo migrates the articles' translations too, so it shows the unsupported locale reported.
+	withKB := strings.Replace(text, "\noptions: {}\n", "\noptions:\n  kb: {translations: true}\n", 1)
+	if withKB == text {
+		return "", errors.New("demo: the pipeline template has no empty options block to set kb.translations in")
+	}
 	file := filepath.Join(dir, "demo.yaml")
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(withKB), 0o644); err != nil {
 		return "", fmt.Errorf("demo: %w", err)
 	}
 	return file, nil
