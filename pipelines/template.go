@@ -25,6 +25,13 @@ func Template(from, to, sandboxURL string) (string, error) {
 		Target:   templateEndpoint(dst, sandboxURL),
 		Entities: strings.Join(KnownEntities(), ", "),
 	}
+	// A system's options say how its extractor reads it: a target takes the transform's options
+	// instead, so it starts with none. Every loader checks the account it writes to (a Zendesk
+	// account by its subdomain), so a target always gets workspace_id.
+	data.Target.Opts = nil
+	if _, ok := targets[dst.name]; ok {
+		data.Target.Workspace = true
+	}
 	var b strings.Builder
 	if err := pipelineTemplate.Execute(&b, data); err != nil {
 		return "", err

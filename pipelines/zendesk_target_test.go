@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/deskport/deskport/transform"
@@ -37,6 +38,27 @@ func TestSandboxWorkspaces(t *testing.T) {
 		p := &Pipeline{Target: Endpoint{System: system, Sandbox: true}}
 		if got, err := p.targetWorkspace(); err != nil || got != want {
 			t.Errorf("%s: %q, %v; want %q", system, got, err, want)
+		}
+	}
+}
+
+// TestIntercomToZendeskTemplate: init's template for Intercom → Zendesk plans as it is (no source
+// option lands among the target's), and without the sandbox asks for the account to write to.
+func TestIntercomToZendeskTemplate(t *testing.T) {
+	for _, sandbox := range []string{"", "http://127.0.0.1:8089"} {
+		text, err := Template("intercom", "zendesk", sandbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse("/work/intercom-to-zendesk.yaml", []byte(text))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		if _, err := p.transformSettings(); err != nil {
+			t.Errorf("sandbox %q: %v", sandbox, err)
+		}
+		if sandbox == "" && !strings.Contains(text, "\n  workspace_id: your-workspace-id\n  # Names of") {
+			t.Errorf("the target has no workspace_id:\n%s", text)
 		}
 	}
 }

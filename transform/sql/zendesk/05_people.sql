@@ -63,10 +63,6 @@ WHERE u.origin <> 'agent'
 ORDER BY id_key(u.source_id);
 
 INSERT INTO t_notes
-SELECT 'contacts', source_id, 'user not in staging (deleted at the source?): created from its id only'
-FROM plan_users WHERE origin = 'unknown';
-
-INSERT INTO t_notes
 SELECT 'contacts', u.source_id, 'organization not in staging: user has no organization'
 FROM t_users u WHERE u.organization_id IS NOT NULL AND u.origin <> 'agent'
   AND NOT EXISTS (SELECT 1 FROM plan_organizations o WHERE o.source_id = u.organization_id);
