@@ -3,7 +3,10 @@ package zendesk
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/deskport/deskport/load"
 	sim "github.com/deskport/deskport/sandbox/zendesk"
@@ -99,5 +102,35 @@ func TestReconcileAfterDroppedAnswer(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTimedOutCreateIsNotResent: a create whose answer does not come in time is sent once (the
+// transport cannot know whether Zendesk applied it); Execute reports a transient error, and
+// Reconcile then tells whether it exists, so the loader sends it again only if it does not.
+func TestTimedOutCreateIsNotResent(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	slow := &http.Transport{ResponseHeaderTimeout: 100 * time.Millisecond}
+	t.Cleanup(slow.CloseIdleConnections)
+	e.rec.next = slow
+	e.sim.SetFaults(sim.Faults{Latency: 400 * time.Millisecond})
+	op := stepOrg.op(e)
+	_, err := e.client.Execute(t.Context(), op, nil, nil)
+	var oe *load.OpError
+	if err == nil || errors.As(err, &oe) || !strings.Contains(err.Error(), "no answer") {
+		t.Fatalf("Execute: %v, want a transient error naming the lost answer", err)
+	}
+	if n := len(e.rec.take()); n != 1 {
+		t.Errorf("the create was sent %d times, want once", n)
+	}
+	e.sim.SetFaults(sim.Faults{})
+	e.rec.next = http.DefaultTransport
+	_, found, err := e.client.Reconcile(t.Context(), op, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The simulator applies a write only once its latency has passed and the client still waits.
+	if created := e.sim.Stats().Created["organization"]; found != (created == 1) {
+		t.Errorf("Reconcile found %v, but the simulator created %d", found, created)
 	}
 }

@@ -22,12 +22,23 @@ type NewIDs struct {
 	kb int64 // the last knowledge base id handed out
 }
 
-func (n *NewIDs) User() int64         { return n.a.ids.User.plain() }
+// User returns the next user id.
+func (n *NewIDs) User() int64 { return n.a.ids.User.plain() }
+
+// Organization returns the next organization id.
 func (n *NewIDs) Organization() int64 { return n.a.ids.Org.plain() }
-func (n *NewIDs) Ticket() int64       { return n.a.ids.Ticket.plain() }
-func (n *NewIDs) Comment() int64      { return n.a.ids.Comment.plain() }
-func (n *NewIDs) Audit() int64        { return n.a.ids.Audit.plain() }
-func (n *NewIDs) Attachment() int64   { return n.a.ids.Attachment.plain() }
+
+// Ticket returns the next ticket id.
+func (n *NewIDs) Ticket() int64 { return n.a.ids.Ticket.plain() }
+
+// Comment returns the next comment id.
+func (n *NewIDs) Comment() int64 { return n.a.ids.Comment.plain() }
+
+// Audit returns the next audit (ticket event) id.
+func (n *NewIDs) Audit() int64 { return n.a.ids.Audit.plain() }
+
+// Attachment returns the next attachment id.
+func (n *NewIDs) Attachment() int64 { return n.a.ids.Attachment.plain() }
 
 // KB returns an id above every knowledge base id in use: the Guide's sequences live only
 // while it is generated, so created records continue from the largest id.

@@ -37,7 +37,7 @@ type writeState struct {
 	created  map[string][]int64  // kind → ids created through the API, in order
 }
 
-// state returns the write state, made on first use (the zero Server field is ready to use).
+// init makes the maps on first use, so the zero Server field is ready; the caller holds mu.
 func (w *writeState) init() {
 	if w.uploads == nil {
 		w.uploads, w.solvedAt, w.archived, w.created = map[string]gen.Attachment{}, map[int64]time.Time{}, map[int64]bool{}, map[string][]int64{}
