@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -251,5 +252,78 @@ func checkImportedGuide(t *testing.T, w zdsim.Written) {
 	}
 	if locales != 1 {
 		t.Errorf("%d French translations, want 1: %+v", locales, w.Articles)
+	}
+}
+
+// TestZendeskLoadSurvivesSIGKILL: the load into Zendesk is killed at random points, some just
+// after a write whose answer was dropped, twenty times; after resuming (and a replay of what
+// failed) every op is loaded, and Zendesk holds every user, organization and ticket once.
+func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	ctx := context.Background()
+	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
+	if _, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 150, Companies: 20, Conversations: 200, PartsPer: 2, Tickets: 40}); err != nil {
+		t.Fatal(err)
+	}
+	icSrv := httptest.NewServer(ic)
+	t.Cleanup(icSrv.Close)
+	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: -1, IncrementalRateLimit: -1,
+		Faults: zdsim.Faults{Latency: time.Millisecond, DropAfterWriteRate: 0.03}})
+	zdSrv := httptest.NewServer(zd)
+	t.Cleanup(zdSrv.Close)
+	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	for _, stage := range []string{"extract", "transform"} {
+		if code, out, stderr := run(t, ctx, stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %d %s\n%s", stage, code, stderr, out)
+		}
+	}
+	created := func() int64 {
+		var n int64
+		for _, v := range zd.Stats().Created {
+			n += v
+		}
+		return n
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	kills := 0
+	for attempt := 0; kills < 20 && attempt < 60; attempt++ {
+		start := created()
+		cmd := child("load", "-p", file)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if killAfterCreates(created, start+int64(1+rng.IntN(5)), cmd, done) {
+			kills++
+		}
+	}
+	if kills < 20 {
+		t.Fatalf("only %d kills: the load finished first", kills)
+	}
+	zd.SetFaults(zdsim.Faults{})
+	for _, args := range [][]string{{"load", "-p", file}, {"replay", "-p", file, "--failed"}} {
+		if out, err := child(args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s after %d kills: %v\n%s", args[0], kills, err, out)
+		}
+	}
+	db := openStaging(t, file)
+	if n := count(t, db, `SELECT count(*) FROM plan_ops p LEFT JOIN load_outcomes o USING (op_id)
+		WHERE o.event IS DISTINCT FROM 'loaded'`); n != 0 {
+		t.Errorf("%d plan ops not loaded after %d kills: %v", n, kills, failures(t, db))
+	}
+	t.Logf("%d kills; %d ops found in Zendesk instead of being sent again", kills,
+		count(t, db, `SELECT count(*) FROM load_events WHERE code = 'reconciled'`))
+	w := zd.Written()
+	if got, want := len(w.Tickets), count(t, db, `SELECT count(*) FROM tickets`); got != want {
+		t.Errorf("%d tickets in Zendesk, %d at the source", got, want)
+	}
+	checkOnce(t, w)
+	for k, n := range zd.Stats().Duplicates {
+		if n != 0 {
+			t.Errorf("%d duplicate %s in Zendesk", n, k)
+		}
 	}
 }
