@@ -287,22 +287,7 @@ func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
 		return n
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	kills := 0
-	for attempt := 0; kills < 20 && attempt < 60; attempt++ {
-		start := created()
-		cmd := child("load", "-p", file)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if killAfterCreates(created, start+int64(1+rng.IntN(5)), cmd, done) {
-			kills++
-		}
-	}
-	if kills < 20 {
-		t.Fatalf("only %d kills: the load finished first", kills)
-	}
+	kills := killLoads(t, file, created, func() int64 { return int64(1 + rng.IntN(5)) })
 	zd.SetFaults(zdsim.Faults{})
 	for _, args := range [][]string{{"load", "-p", file}, {"replay", "-p", file, "--failed"}} {
 		if out, err := child(args...).CombinedOutput(); err != nil {

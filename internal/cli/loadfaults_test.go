@@ -121,22 +121,7 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 		}
 		return n
 	}
-	kills := 0
-	for attempt := 0; kills < 20 && attempt < 60; attempt++ {
-		start := created()
-		cmd := child("load", "-p", file)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if killAfterCreates(created, start+int64(5+rng.IntN(60)), cmd, done) {
-			kills++
-		}
-	}
-	if kills < 20 {
-		t.Fatalf("only %d kills: the load finished first", kills)
-	}
+	kills := killLoads(t, file, created, func() int64 { return int64(5 + rng.IntN(60)) })
 	sb.Intercom().SetFaults(intercom.Faults{})
 	if out, err := child("load", "-p", file).CombinedOutput(); err != nil {
 		t.Fatalf("load after %d kills: %v\n%s", kills, err, out)
@@ -149,6 +134,29 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 	db.Close()
 	t.Logf("%d kills; %d ops found in the target instead of being sent again", kills, reconciled)
 	checkLoadedOnce(t, sb, file)
+}
+
+// killLoads runs the load as a child process and SIGKILLs it once the target has created
+// after() more objects, until it has been killed 20 times; it returns the kills.
+func killLoads(t *testing.T, file string, created func() int64, after func() int64) int {
+	t.Helper()
+	kills := 0
+	for attempt := 0; kills < 20 && attempt < 60; attempt++ {
+		start := created()
+		cmd := child("load", "-p", file)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if killAfterCreates(created, start+after(), cmd, done) {
+			kills++
+		}
+	}
+	if kills < 20 {
+		t.Fatalf("only %d kills: the load finished first", kills)
+	}
+	return kills
 }
 
 // killAfterCreates SIGKILLs cmd once the target has created target objects; false if it ended.
