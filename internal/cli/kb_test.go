@@ -346,17 +346,19 @@ func TestIntercomHelpCenterReadBack(t *testing.T) {
 	article("Tuning", advanced)
 	article("Loose", "")
 
+	// The plan is for Zendesk, whose Guide nests sections: a collection three deep stays a
+	// category > section > section path under both policies, a full path either way.
 	cases := map[string]map[string]string{
-		"keep": {"Refunds": "Billing > Billing", "Install": "Guides > Setup", "Tuning": "Guides > Setup / Advanced",
+		"keep": {"Refunds": "Billing > Billing", "Install": "Guides > Setup", "Tuning": "Guides > Setup > Advanced",
 			"Loose": "Source default category > Source default folder"},
 		"default_folder": {"Refunds": "Source default category > Source default folder", "Install": "Guides > Setup",
-			"Tuning": "Source default category > Source default folder", "Loose": "Source default category > Source default folder"},
+			"Tuning": "Guides > Setup > Advanced", "Loose": "Source default category > Source default folder"},
 	}
 	for hierarchy, want := range cases {
 		t.Run(hierarchy, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "helpcenter.yaml")
-			// The way back to a help desk with a three-level knowledge base (Zendesk has no loader
-			// yet): the plan is made offline, over a target directory written here.
+			// The way back to a help desk with a three-level knowledge base: the plan for Zendesk is
+			// made offline, over a target directory written here.
 			text := fmt.Sprintf("version: 1\nsource:\n  system: intercom\n  base_url: %s\n  credentials: sandbox\n"+
 				"target:\n  system: zendesk\n  base_url: "+url+"/zendesk\n  credentials: sandbox\n"+
 				"options:\n  kb: {hierarchy: %s, translations: true}\n", api, hierarchy)
