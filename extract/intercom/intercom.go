@@ -106,11 +106,7 @@ func (s *Source) do(req *http.Request, what string, out any) error {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			return ctxErr
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text repeats the URL
-		}
-		return fmt.Errorf("intercom: cannot reach %s: %w", httpx.RedactURL(s.base), err)
+		return fmt.Errorf("intercom: cannot reach %s: %w", httpx.RedactURL(s.base), httpx.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {

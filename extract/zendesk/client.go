@@ -88,7 +88,7 @@ func (a *api) get(ctx context.Context, path string, query url.Values) ([]byte, e
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("zendesk: cannot reach %s: %w", httpx.RedactURL(a.base), unwrapURLError(err))
+		return nil, fmt.Errorf("zendesk: cannot reach %s: %w", httpx.RedactURL(a.base), httpx.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
@@ -116,15 +116,6 @@ func statusError(path string, err error) error {
 		return &apiError{fmt.Sprintf("zendesk: credentials rejected by GET %s (%d)", path, se.Status), err}
 	}
 	return fmt.Errorf("zendesk: %w", err)
-}
-
-// unwrapURLError drops the *url.Error wrapper, whose text repeats the URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // linkParam reads one query parameter of a next-page link. Only the parameter is used: the link's
@@ -159,7 +150,7 @@ func parseBase(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		// The url.Error would repeat the text, which may hold a password.
-		return nil, fmt.Errorf("zendesk: base_url is not a URL: %w", unwrapURLError(err))
+		return nil, fmt.Errorf("zendesk: base_url is not a URL: %w", httpx.UnwrapURLError(err))
 	}
 	if u.User != nil {
 		return nil, errors.New("zendesk: base_url must not contain credentials; set them as credentials")

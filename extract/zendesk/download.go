@@ -21,7 +21,7 @@ func (s *Source) Download(ctx context.Context, rawURL string) (io.ReadCloser, er
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("zendesk: downloading %s: %w", httpx.RedactURL(req.URL), unwrapURLError(err))
+		return nil, fmt.Errorf("zendesk: downloading %s: %w", httpx.RedactURL(req.URL), httpx.UnwrapURLError(err))
 	}
 	if err := httpx.CheckResponse(resp); err != nil {
 		return nil, fmt.Errorf("zendesk: downloading attachment: %w", err)

@@ -61,7 +61,7 @@ func CheckResponse(resp *http.Response) error {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, snippetLimit))
-	e := &StatusError{Status: resp.StatusCode, Body: snippet(b)}
+	e := &StatusError{Status: resp.StatusCode, Body: Snippet(b, snippetLimit)}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
 		e.URL = RedactURL(resp.Request.URL)
@@ -69,12 +69,26 @@ func CheckResponse(resp *http.Response) error {
 	return e
 }
 
-// snippet makes a body printable on one line and cuts it at a rune boundary.
-func snippet(b []byte) string {
+// Snippet makes a body printable in a message: at most limit bytes, cut at a rune boundary, on
+// one line.
+func Snippet(b []byte, limit int) string {
+	if len(b) > limit {
+		b = b[:limit]
+	}
 	for len(b) > 0 && !utf8.Valid(b) {
 		b = b[:len(b)-1]
 	}
 	return strings.Join(strings.Fields(string(b)), " ")
+}
+
+// UnwrapURLError drops the *url.Error wrapper of a transport error, whose text repeats the URL
+// (query included); callers name the endpoint themselves, redacted.
+func UnwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // secretParams are query parameters whose values are never printed.

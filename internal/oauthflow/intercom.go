@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/deskport/deskport/internal/httpx"
 )
 
 // IntercomSystem is the system name credentials of Intercom workspaces are stored under.
@@ -72,7 +74,7 @@ func IdentifyIntercom(ctx context.Context, client *http.Client, apiBase, token s
 	req.Header.Set("Intercom-Version", intercomVersion)
 	resp, err := client.Do(req)
 	if err != nil {
-		return Identity{}, fmt.Errorf("GET /me: %w", unwrapURL(err))
+		return Identity{}, fmt.Errorf("GET /me: %w", httpx.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -126,11 +128,3 @@ func errorListMessage(body []byte) string {
 
 // providerMessage is the token endpoint's error, as errorListMessage reads it.
 func providerMessage(re *oauth2.RetrieveError) string { return errorListMessage(re.Body) }
-
-func unwrapURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}

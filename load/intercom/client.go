@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
@@ -60,13 +59,13 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	u.Path = path
 	u.RawQuery = cl.query.Encode()
 
-	ctx = context.WithValue(ctx, routeKey{}, cl.name())
+	ctx = httpx.WithRoute(ctx, cl.name())
 	if cl.idempotent {
 		ctx = httpx.WithIdempotent(ctx, true)
 	}
 	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), nil)
 	if err != nil {
-		return fmt.Errorf("intercom: %s: %w", cl.where(), unwrapURLError(err))
+		return fmt.Errorf("intercom: %s: %w", cl.where(), httpx.UnwrapURLError(err))
 	}
 	switch {
 	case cl.stream != nil:
@@ -95,7 +94,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("intercom: %s: %w", cl.where(), ctx.Err())
 		}
-		return fmt.Errorf("intercom: %s: no answer from %s: %w", cl.where(), httpx.RedactURL(c.base), c.redactErr(unwrapURLError(err)))
+		return fmt.Errorf("intercom: %s: no answer from %s: %w", cl.where(), httpx.RedactURL(c.base), c.redactErr(httpx.UnwrapURLError(err)))
 	}
 	defer resp.Body.Close()
 	c.observeRate(resp)
@@ -179,7 +178,7 @@ func (c *Client) apiError(cl *call, resp *http.Response) *apiError {
 		e.Code = statusCode(resp.StatusCode)
 	}
 	if e.Message == "" {
-		e.Message = snippet(b)
+		e.Message = httpx.Snippet(b, 300)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
@@ -208,17 +207,6 @@ func statusCode(status int) string {
 		return "server_error"
 	}
 	return fmt.Sprintf("http_%d", status)
-}
-
-// snippet makes a body printable on one line, bounded and cut at a rune boundary.
-func snippet(b []byte) string {
-	if len(b) > 300 {
-		b = b[:300]
-	}
-	for len(b) > 0 && !utf8.Valid(b) {
-		b = b[:len(b)-1]
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
 }
 
 // redact removes the token from text the server or the network stack produced: a misbehaving

@@ -56,7 +56,7 @@ type Config struct {
 	// HTTPClient, when set, provides the innermost transport (tests); the chain of internal/httpx is
 	// built on it.
 	HTTPClient *http.Client
-	// Counter, when set, counts every request on the wire; build it with NewCounter(Route) to
+	// Counter, when set, counts every request on the wire; build it with httpx.NewCounter(httpx.Route) to
 	// count per endpoint. Nil: the client keeps its own (Stats).
 	Counter *httpx.Counter
 	// Concurrency is how many requests the loader keeps in flight (default 16): the transport keeps
@@ -113,7 +113,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{base: base, token: token, counter: cfg.Counter}
 	if c.counter == nil {
-		c.counter = httpx.NewCounter(Route)
+		c.counter = httpx.NewCounter(httpx.Route)
 	}
 	c.http, c.pacer = httpx.NewPacedClient(httpx.ClientConfig{
 		BaseURL: base, Authorization: "Bearer " + token, Counter: c.counter,
@@ -167,7 +167,7 @@ func parseBase(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		// The url.Error would repeat the text, which may hold a password.
-		return nil, fmt.Errorf("intercom: base_url is not a URL: %w", unwrapURLError(err))
+		return nil, fmt.Errorf("intercom: base_url is not a URL: %w", httpx.UnwrapURLError(err))
 	}
 	if u.User != nil {
 		return nil, errors.New("intercom: base_url must not contain credentials; set the token as a credential")
@@ -198,28 +198,6 @@ func checkToken(token string) (string, error) {
 		return "", errors.New("intercom: the access token contains white space; copy it again without line breaks")
 	}
 	return token, nil
-}
-
-// unwrapURLError drops the *url.Error wrapper, whose text repeats the URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-// routeKey carries a request's templated route ("POST /tickets/{id}/reply") on its context.
-type routeKey struct{}
-
-// Route names the endpoint of a request made by this package: its method and templated path
-// ("POST /tickets/{id}/reply"), or its method and path for any other. Pass it to httpx.NewCounter
-// to count calls per endpoint.
-func Route(req *http.Request) string {
-	if r, ok := req.Context().Value(routeKey{}).(string); ok {
-		return r
-	}
-	return req.Method + " " + req.URL.Path
 }
 
 // Check confirms, before anything is written, that the token reaches the workspace the pipeline

@@ -38,7 +38,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
@@ -68,7 +67,7 @@ type Config struct {
 	OAuthToken string
 	// HTTPClient, when set, provides the innermost transport (tests).
 	HTTPClient *http.Client
-	// Counter, when set, counts every request on the wire (build it with httpx.NewCounter(Route)).
+	// Counter, when set, counts every request on the wire (build it with httpx.NewCounter(httpx.Route)).
 	Counter *httpx.Counter
 	// Concurrency is how many requests the loader keeps in flight (default 8).
 	Concurrency int
@@ -117,7 +116,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{base: base, secrets: secrets, counter: cfg.Counter}
 	if c.counter == nil {
-		c.counter = httpx.NewCounter(Route)
+		c.counter = httpx.NewCounter(httpx.Route)
 	}
 	c.http, c.pacer = httpx.NewPacedClient(httpx.ClientConfig{
 		BaseURL: base, Authorization: auth, Counter: c.counter,
@@ -187,7 +186,7 @@ func parseBase(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("zendesk: base_url is not a URL: %w", unwrapURLError(err))
+		return nil, fmt.Errorf("zendesk: base_url is not a URL: %w", httpx.UnwrapURLError(err))
 	}
 	switch {
 	case u.User != nil:
@@ -202,26 +201,6 @@ func parseBase(raw string) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-// routeKey carries a request's templated route on its context.
-type routeKey struct{}
-
-// Route names the endpoint of a request made by this package ("POST /api/v2/imports/tickets.json",
-// "GET /api/v2/help_center/sections/{id}/articles.json"). Pass it to httpx.NewCounter.
-func Route(req *http.Request) string {
-	if r, ok := req.Context().Value(routeKey{}).(string); ok {
-		return r
-	}
-	return req.Method + " " + req.URL.Path
 }
 
 // call is one API request.
@@ -252,13 +231,13 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (int, error) {
 	u := *c.base
 	u.Path = c.base.Path + cl.path
 	u.RawQuery = cl.query.Encode()
-	ctx = context.WithValue(ctx, routeKey{}, cl.name())
+	ctx = httpx.WithRoute(ctx, cl.name())
 	if cl.idempotent {
 		ctx = httpx.WithIdempotent(ctx, true)
 	}
 	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), nil)
 	if err != nil {
-		return 0, fmt.Errorf("zendesk: %s: %w", cl.where(), unwrapURLError(err))
+		return 0, fmt.Errorf("zendesk: %s: %w", cl.where(), httpx.UnwrapURLError(err))
 	}
 	body, ctype := cl.raw, cl.rawType
 	if cl.body != nil {
@@ -279,7 +258,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (int, error) {
 		if ctx.Err() != nil {
 			return 0, fmt.Errorf("zendesk: %s: %w", cl.where(), ctx.Err())
 		}
-		return 0, fmt.Errorf("zendesk: %s: no answer from %s: %s", cl.where(), httpx.RedactURL(c.base), c.redact(unwrapURLError(err).Error()))
+		return 0, fmt.Errorf("zendesk: %s: no answer from %s: %s", cl.where(), httpx.RedactURL(c.base), c.redact(httpx.UnwrapURLError(err).Error()))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -364,7 +343,7 @@ func (c *Client) apiError(cl *call, resp *http.Response) *apiError {
 		e.Code = statusCode(resp.StatusCode)
 	}
 	if strings.TrimSpace(e.Message) == "" {
-		e.Message = snippet(b)
+		e.Message = httpx.Snippet(b, 300)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
@@ -410,17 +389,6 @@ func statusCode(status int) string {
 		return "ServerError"
 	}
 	return fmt.Sprintf("http_%d", status)
-}
-
-// snippet makes a body printable on one line, bounded and cut at a rune boundary.
-func snippet(b []byte) string {
-	if len(b) > 300 {
-		b = b[:300]
-	}
-	for len(b) > 0 && !utf8.Valid(b) {
-		b = b[:len(b)-1]
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
 }
 
 // redact removes the secrets from text the server or the network stack produced.
