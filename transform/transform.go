@@ -86,6 +86,10 @@ func SQLFiles() []string {
 	return names
 }
 
+// resultsFile runs last for every target: it turns the outcomes every step collected into
+// plan_skips, transform_notes, plan_notes and transform_mapping. Its name sorts last in sql/.
+const resultsFile = "sql/99_results.sql"
+
 // zendeskShared are the files of the Intercom set that hold no Intercom rule: settings and
 // helpers, the tickets that migrate, who is an agent, and agents → agents, groups → groups by
 // email and name. The Zendesk set (sql/zendesk) builds on the scratch tables they leave.
@@ -98,7 +102,7 @@ func SQLFilesFor(target string) []string {
 	}
 	names, _ := fs.Glob(sqlFiles, "sql/zendesk/*.sql") // the pattern is valid
 	slices.Sort(names)
-	return append(slices.Clone(zendeskShared), names...)
+	return append(append(slices.Clone(zendeskShared), names...), resultsFile)
 }
 
 func runFiles(ctx context.Context, tx *sql.Tx, target string) error {

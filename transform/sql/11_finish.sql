@@ -34,31 +34,14 @@ SELECT op_id, seq, stage, kind, entity, source_id,
 FROM chained CROSS JOIN t_context c
 ORDER BY seq;
 
-CREATE OR REPLACE TABLE plan_skips AS
-SELECT DISTINCT entity, source_id, reason FROM t_skips
-ORDER BY entity, id_key(source_id), source_id, reason;
-
-CREATE OR REPLACE TABLE transform_notes AS
-SELECT DISTINCT entity, source_id, note FROM t_notes
-ORDER BY entity, id_key(source_id), source_id, note;
-
--- Every option and policy outcome per record, with its code (docs/load-plan.md).
-CREATE OR REPLACE TABLE plan_notes AS
-SELECT DISTINCT entity, source_id, code, note FROM t_policy
-ORDER BY entity, id_key(source_id), source_id, code, note;
-
-CREATE OR REPLACE TABLE transform_mapping AS
-SELECT DISTINCT kind, source_id, source_name, target_id, matched FROM t_mapping
-ORDER BY kind, id_key(source_id), source_id;
-
 -- The scratch tables and helpers go: they would otherwise hold memory on the connection.
-DROP TABLE t_context; DROP TABLE t_skips; DROP TABLE t_notes; DROP TABLE t_mapping;
+DROP TABLE t_context;
 DROP TABLE t_tickets; DROP TABLE t_comments; DROP TABLE t_persons; DROP TABLE t_agent_ids;
 DROP TABLE t_needed_users; DROP TABLE t_users; DROP TABLE t_admins_by_email; DROP TABLE t_agent_map;
 DROP TABLE t_teams_by_name; DROP TABLE t_group_map; DROP TABLE t_ticket_type; DROP TABLE t_field_values;
 DROP TABLE t_fields; DROP TABLE t_attributes; DROP TABLE t_converted; DROP TABLE t_ticket_values;
 DROP TABLE t_part_heads; DROP TABLE t_attachments; DROP TABLE t_status_map; DROP TABLE t_states;
 DROP TABLE t_ticket_status; DROP TABLE t_ticket_tags; DROP TABLE t_ops;
-DROP TABLE t_policy; DROP TABLE t_out_of_range; DROP TABLE t_field_map; DROP TABLE t_field_defaults;
+DROP TABLE t_out_of_range; DROP TABLE t_field_map; DROP TABLE t_field_defaults;
 DROP TABLE t_custom_values; DROP TABLE t_contact_phones; DROP TABLE t_custom_attributes;
 DROP TABLE t_attachment_notices; DROP TABLE t_status_override; DROP TABLE t_ticket_type_of;

@@ -49,7 +49,7 @@ FROM norm n;
 CREATE OR REPLACE TEMP TABLE t_kb_authors AS
 SELECT a.source_id,
     coalesce(
-        (SELECT min_by(m.target_id, id_key(m.target_id)) FROM transform_mapping m
+        (SELECT min_by(m.target_id, id_key(m.target_id)) FROM t_mapping m
          WHERE m.kind = 'agent' AND m.source_id = a.source_id AND m.target_id IS NOT NULL),
         (SELECT min_by(t.id, id_key(t.id)) FROM target_admins t WHERE name_key(t.email) = name_key(a.email)),
         (SELECT default_admin_id FROM t_kb_ctx)) AS admin_id,

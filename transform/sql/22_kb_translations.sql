@@ -36,7 +36,7 @@ UPDATE t_kb_tr SET fate = 'flattened'
 WHERE fate = 'migrate' AND parent_type = 'section'
   AND parent_id NOT IN (SELECT translated_from FROM t_kb_collections WHERE translated_from IS NOT NULL);
 
-INSERT INTO plan_skips
+INSERT INTO t_skips
 SELECT 'kb_translations', source_id, CASE fate
     WHEN 'flattened' THEN 'translation of a section that is flattened or not migrated'
     WHEN 'off' THEN 'translations not migrated (kb.translations is off)'
@@ -44,7 +44,7 @@ SELECT 'kb_translations', source_id, CASE fate
     ELSE 'another translation has the same Intercom locale' END
 FROM t_kb_tr WHERE fate IN ('off', 'unsupported', 'duplicate', 'flattened');
 
-INSERT INTO plan_notes
+INSERT INTO t_policy
 SELECT 'kb_translations', source_id, 'kb_locale_unsupported', 'locale not supported by Intercom: ' || locale
 FROM t_kb_tr WHERE fate = 'unsupported';
 

@@ -28,20 +28,20 @@ CREATE OR REPLACE TABLE plan_kb_links AS
 SELECT 'article_update:' || article_id AS op_id, article_id, href, target_article_id, resolved
 FROM t_kb_links ORDER BY id_key(article_id), href;
 
-INSERT INTO plan_notes
+INSERT INTO t_policy
 SELECT DISTINCT 'kb_articles', article_id, 'kb_link_unresolved', 'links to an article that is not migrated: left as it was'
 FROM t_kb_links WHERE NOT resolved;
 
-INSERT INTO plan_notes
+INSERT INTO t_policy
 SELECT 'kb_articles', article_id, 'kb_moved', reason FROM plan_kb_moves;
 
-INSERT INTO transform_notes
+INSERT INTO t_notes
 SELECT 'kb_articles', article_id, 'knowledge base: ' || reason FROM plan_kb_moves
 UNION ALL SELECT DISTINCT 'kb_articles', article_id, 'knowledge base: link to an article that is not migrated'
 FROM t_kb_links WHERE NOT resolved;
 
 -- Article attachments stay where the source serves them: Intercom articles have no attachment
 -- API, and a body's links and images keep pointing at the source's files.
-INSERT INTO plan_notes
+INSERT INTO t_policy
 SELECT 'kb_attachments', source_id, 'kb_attachment_linked', 'article attachment left at the source URL'
 FROM kb_attachments WHERE article_id IN (SELECT source_id FROM kb_articles);

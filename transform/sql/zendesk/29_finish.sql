@@ -1,21 +1,5 @@
--- Zendesk target: the shared tables in a fixed row order, and the scratch tables gone.
-CREATE OR REPLACE TABLE plan_skips AS
-SELECT DISTINCT entity, source_id, reason FROM t_skips
-ORDER BY entity, id_key(source_id), source_id, reason;
-
-CREATE OR REPLACE TABLE transform_notes AS
-SELECT DISTINCT entity, source_id, note FROM t_notes
-ORDER BY entity, id_key(source_id), source_id, note;
-
-CREATE OR REPLACE TABLE plan_notes AS
-SELECT DISTINCT entity, source_id, code, note FROM t_policy
-ORDER BY entity, id_key(source_id), source_id, code, note;
-
-CREATE OR REPLACE TABLE transform_mapping AS
-SELECT DISTINCT kind, source_id, source_name, target_id, matched FROM t_mapping
-ORDER BY kind, id_key(source_id), source_id;
-
-DROP TABLE t_context; DROP TABLE t_skips; DROP TABLE t_notes; DROP TABLE t_mapping; DROP TABLE t_policy;
+-- Zendesk target: the scratch tables go (99_results.sql writes the shared tables).
+DROP TABLE t_context;
 DROP TABLE t_out_of_range; DROP TABLE t_tickets; DROP TABLE t_comments; DROP TABLE t_persons;
 DROP TABLE t_agent_ids; DROP TABLE t_needed_users; DROP TABLE t_users; DROP TABLE t_admins_by_email;
 DROP TABLE t_agent_map; DROP TABLE t_teams_by_name; DROP TABLE t_group_map;
