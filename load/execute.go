@@ -27,11 +27,14 @@ func (r *runner) executeBatch(ctx context.Context, ops []plannedOp) ([]Event, er
 	if err := r.ledger.Append(ctx, attempts); err != nil {
 		return nil, err
 	}
-	units := chains(ops)
-	results := make([][]Event, len(units))
+	units, groups := r.together(chains(ops))
+	results := make([][]Event, len(units)+len(groups))
 	var wg sync.WaitGroup
 	for i, unit := range units {
 		wg.Go(func() { results[i] = r.runChain(ctx, unit) })
+	}
+	for i, group := range groups {
+		wg.Go(func() { results[len(units)+i] = r.runMany(ctx, group) })
 	}
 	wg.Wait()
 	var events []Event
@@ -59,6 +62,108 @@ func chains(ops []plannedOp) [][]plannedOp {
 		units[i] = append(units[i], op)
 	}
 	return units
+}
+
+// together takes out of units the lone ops a ManyTarget writes several to a call, grouped by
+// kind in at most ManySize ops each. An interrupted op stays alone: the one-op path looks in the
+// target before it is sent again.
+func (r *runner) together(units [][]plannedOp) (rest, groups [][]plannedOp) {
+	many, ok := r.opts.Target.(ManyTarget)
+	if !ok {
+		return units, nil
+	}
+	open := map[string]int{} // kind → index in groups of its group still filling
+	for _, unit := range units {
+		op := unit[0]
+		size := many.ManySize(op.Kind)
+		if len(unit) > 1 || op.Chain != "" || op.Interrupted || size < 2 {
+			rest = append(rest, unit)
+			continue
+		}
+		i, ok := open[op.Kind]
+		if !ok || len(groups[i]) >= size {
+			i = len(groups)
+			open[op.Kind] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], op)
+	}
+	return rest, groups
+}
+
+// runMany settles a group of ops through one call of a ManyTarget. A call without an answer is
+// sent again with backoff (the call is idempotent); one the target refused as a whole sends each
+// op alone, so that one bad record fails only itself. An op the call failed with a reason that
+// may pass later is tried again alone.
+func (r *runner) runMany(ctx context.Context, ops []plannedOp) []Event {
+	var last error
+	for attempt := 1; attempt <= r.opts.MaxAttempts; attempt++ {
+		if attempt > 1 && !r.sleep(ctx, r.opts.Backoff<<(attempt-2)) {
+			return nil
+		}
+		outcomes, err := r.executeMany(ctx, ops)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var oe *OpError
+		switch {
+		case err == nil && len(outcomes) != len(ops), errors.As(err, &oe) && !oe.Retryable:
+			// No op's outcome can be told apart: each goes alone.
+			return r.runAlone(ctx, ops)
+		case err != nil:
+			last = err
+			continue
+		}
+		events := make([]Event, 0, len(ops))
+		for i, op := range ops {
+			e, ok := r.settleOutcome(ctx, op, outcomes[i])
+			if !ok {
+				return events
+			}
+			events = append(events, e)
+		}
+		return events
+	}
+	events := make([]Event, 0, len(ops))
+	for _, op := range ops {
+		e := eventFor(op.Op, EventFailed)
+		e.Code, e.Message, e.Retryable = "transient", fmt.Sprintf("gave up after %d tries: %v", r.opts.MaxAttempts, last), true
+		var oe *OpError
+		if errors.As(last, &oe) {
+			e.Status, e.Code = oe.Status, oe.Code
+		}
+		events = append(events, e)
+	}
+	return events
+}
+
+// settleOutcome turns one op's outcome of a many-call into its event; an op failed for a reason
+// that may pass goes the one-op path. ok is false when the run was interrupted meanwhile.
+func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Event, bool) {
+	if o.Err == nil {
+		e := eventFor(op.Op, EventLoaded)
+		e.TargetID = o.TargetID
+		return e, true
+	}
+	var oe *OpError
+	if errors.As(o.Err, &oe) && (!oe.Retryable || oe.Code == "dependency_missing") {
+		return failedEvent(op.Op, oe), true
+	}
+	e, err := r.runOp(ctx, op)
+	return e, err == nil
+}
+
+// runAlone settles each op by itself, as if the target had no many-call.
+func (r *runner) runAlone(ctx context.Context, ops []plannedOp) []Event {
+	events := make([]Event, 0, len(ops))
+	for _, op := range ops {
+		e, err := r.runOp(ctx, op)
+		if err != nil {
+			return events
+		}
+		events = append(events, e)
+	}
+	return events
 }
 
 // runChain runs ops in order. After an op that did not load, the rest of the chain fails without
@@ -152,6 +257,23 @@ func (r *runner) execute(ctx context.Context, op plannedOp) (string, error) {
 	actx, cancel := context.WithTimeout(ctx, r.opts.AttemptTimeout)
 	defer cancel()
 	return r.opts.Target.Execute(actx, op.Op, op.Resolved, r.opts.Files)
+}
+
+// executeMany makes one many-call within the bound on requests in flight and the attempt
+// timeout.
+func (r *runner) executeMany(ctx context.Context, ops []plannedOp) ([]Outcome, error) {
+	if err := r.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer r.release()
+	actx, cancel := context.WithTimeout(ctx, r.opts.AttemptTimeout)
+	defer cancel()
+	plain := make([]Op, len(ops))
+	refs := make([]Refs, len(ops))
+	for i, op := range ops {
+		plain[i], refs[i] = op.Op, op.Resolved
+	}
+	return r.opts.Target.(ManyTarget).ExecuteMany(actx, plain, refs, r.opts.Files)
 }
 
 func (r *runner) reconcile(ctx context.Context, op plannedOp) (string, bool, error) {

@@ -66,6 +66,27 @@ type Target interface {
 	Reconcile(ctx context.Context, op Op, refs Refs) (targetID string, found bool, err error)
 }
 
+// ManyTarget is a Target that can also write several ops of one kind in one call (Zendesk's
+// create_or_update_many for users): a batch of 100 contacts then costs one call instead of 100.
+// The runner sends a batch's unchained ops of such a kind together, at most ManySize(kind) a
+// call. Ops of an interrupted run take the one-op path, which looks in the target first.
+type ManyTarget interface {
+	Target
+	// ManySize is how many ops of kind one call takes; below 2, kind goes one op a call.
+	ManySize(kind string) int
+	// ExecuteMany performs ops, all of one kind, in one call and returns one Outcome per op, in
+	// order. An error instead means no op has a known outcome; it is treated as transient when it
+	// is not a non-retryable *OpError, so the call must have create_or_update's effect: sending
+	// it again after a lost answer changes nothing more than sending it once.
+	ExecuteMany(ctx context.Context, ops []Op, refs []Refs, files Files) ([]Outcome, error)
+}
+
+// Outcome is what ExecuteMany says of one op: its target id, or Err as Execute would return it.
+type Outcome struct {
+	TargetID string
+	Err      error
+}
+
 // OpError is a failure the target reported for one op: its error code and message, and whether
 // trying again later can succeed (rate limits, server errors, timeouts, missing dependencies).
 type OpError struct {
