@@ -176,18 +176,8 @@ func (x *exec) organization(ctx context.Context) (string, error) {
 // user creates or updates the end user by external_id (then email): Zendesk answers 201 or 200,
 // and sending it twice has the effect of once, so the transport may resend it after a lost answer.
 func (x *exec) user(ctx context.Context) (string, error) {
-	p, err := x.payload()
+	u, err := x.userPayload()
 	if err != nil {
-		return "", err
-	}
-	u, err := x.inner(p, "user")
-	if err != nil {
-		return "", err
-	}
-	if str(u, "external_id") == "" && str(u, "email") == "" {
-		return "", x.invalid("user has neither external_id nor email: create_or_update could not match it")
-	}
-	if err := x.resolve(u, "organization_ref", "organization_id", false); err != nil {
 		return "", err
 	}
 	return x.post(ctx, "/api/v2/users/create_or_update.json", "/api/v2/users/create_or_update.json", nil, map[string]any{"user": u}, "user", true)

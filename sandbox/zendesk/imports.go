@@ -127,21 +127,9 @@ func (s *Server) createOrUpdateUser(w http.ResponseWriter, r *http.Request) {
 		if in == nil {
 			return invalid{"user": {"is missing"}}
 		}
-		i := s.matchUser(in)
-		if err := s.checkUser(in, i < 0); err != nil {
-			return err
-		}
-		now := s.now()
-		if i < 0 {
-			created = true
-			s.acct.Users = append(s.acct.Users, gen.User{ID: ids.User(), Role: gen.RoleEndUser, Active: true,
-				Locale: "en-US", TimeZone: "UTC", CreatedAt: now})
-			i = len(s.acct.Users) - 1
-		}
-		applyUser(&s.acct.Users[i], in)
-		s.acct.Users[i].UpdatedAt = now
-		u = s.acct.Users[i]
-		return nil
+		var err error
+		u, created, err = s.upsertUser(in, ids)
+		return err
 	})
 	if err != nil {
 		writeFailure(w, err)
@@ -155,6 +143,24 @@ func (s *Server) createOrUpdateUser(w http.ResponseWriter, r *http.Request) {
 	s.acct.RLock()
 	defer s.acct.RUnlock()
 	writeJSON(w, r, status, map[string]any{"user": s.renderer(r, s.indexes()).userJSON(&u)})
+}
+
+// upsertUser creates or updates the user in describes; the caller holds the write lock.
+func (s *Server) upsertUser(in *userInput, ids *gen.NewIDs) (gen.User, bool, error) {
+	i := s.matchUser(in)
+	if err := s.checkUser(in, i < 0); err != nil {
+		return gen.User{}, false, err
+	}
+	now := s.now()
+	created := i < 0
+	if created {
+		s.acct.Users = append(s.acct.Users, gen.User{ID: ids.User(), Role: gen.RoleEndUser, Active: true,
+			Locale: "en-US", TimeZone: "UTC", CreatedAt: now})
+		i = len(s.acct.Users) - 1
+	}
+	applyUser(&s.acct.Users[i], in)
+	s.acct.Users[i].UpdatedAt = now
+	return s.acct.Users[i], created, nil
 }
 
 // matchUser finds the user in by external_id, then by email (case-insensitive); -1 when none.

@@ -56,6 +56,10 @@ type Options struct {
 	// MountPath is the path prefix the server is mounted under ("/zendesk").
 	// Empty: derived from the request, which works behind http.StripPrefix.
 	MountPath string
+
+	// JobDuration is how long a bulk job (create_or_update_many) reads as working before it is
+	// completed [0: completed at its first status read].
+	JobDuration time.Duration
 }
 
 func (o Options) withDefaults() Options {

@@ -35,6 +35,7 @@ type writeState struct {
 	solvedAt map[int64]time.Time // ticket id → solved_at given at import
 	archived map[int64]bool      // tickets imported with archive_immediately (closed ones)
 	created  map[string][]int64  // kind → ids created through the API, in order
+	jobs     jobState            // bulk jobs (jobs.go)
 }
 
 // init makes the maps on first use, so the zero Server field is ready; the caller holds mu.
@@ -51,6 +52,7 @@ func (s *Server) registerWrites() {
 	s.handle("GET /api/v2/organizations/search.json", route{}, s.searchOrganizations)
 	s.handle("POST /api/v2/users/create_or_update.json", wr, s.createOrUpdateUser)
 	s.handle("GET /api/v2/users/search.json", route{}, s.searchUsers)
+	s.registerJobs()
 	s.handle("POST /api/v2/uploads.json", wr, s.upload)
 	s.handle("POST /api/v2/imports/tickets.json", wr, s.importTicket)
 	s.handle("GET /api/v2/tickets.json", route{}, s.listTickets)

@@ -3,6 +3,7 @@ package zendesk
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -295,3 +296,66 @@ func TestWriteFaultsAndLimits(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestCreateOrUpdateManyUsers(t *testing.T) {
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := writable(t, Options{JobDuration: 2 * time.Second, Now: func() time.Time { return clock }})
+	users := []map[string]any{
+		{"name": "Ann", "email": "ann@example.com", "external_id": "contact:1"},
+		{"name": "Bob", "email": "not an address", "external_id": "contact:2"},
+		{"name": "Ann Again", "external_id": "contact:1"},
+	}
+	st, body := e.post("/api/v2/users/create_or_update_many.json", map[string]any{"users": users})
+	if st != http.StatusOK {
+		t.Fatalf("submit: %d %v", st, body)
+	}
+	js := body["job_status"].(map[string]any)
+	if js["status"] != "queued" || js["results"] != nil || fmt.Sprint(js["total"]) != "3" {
+		t.Fatalf("submitted job %v: want queued, 3 records, no results yet", js)
+	}
+	path := "/api/v2/job_statuses/" + js["id"].(string) + ".json"
+	if !strings.HasSuffix(js["url"].(string), path) {
+		t.Errorf("job url %v", js["url"])
+	}
+	if got := e.get(path)["job_status"].(map[string]any); got["status"] != "working" || got["results"] != nil {
+		t.Errorf("before JobDuration: %v", got)
+	}
+	clock = clock.Add(2 * time.Second)
+	done := e.get(path)["job_status"].(map[string]any)
+	if done["status"] != "completed" || fmt.Sprint(done["progress"]) != "3" {
+		t.Fatalf("after JobDuration: %v", done)
+	}
+	results := done["results"].([]any)
+	want := []struct {
+		status string
+		failed bool
+	}{{"Created", false}, {"Failed", true}, {"Updated", false}}
+	if len(results) != len(want) {
+		t.Fatalf("results %v", results)
+	}
+	for i, w := range want {
+		res := results[i].(map[string]any)
+		if res["status"] != w.status || fmt.Sprint(res["index"]) != strconv.Itoa(i) {
+			t.Errorf("result %d: %v, want %s", i, res, w.status)
+		}
+		if w.failed && !strings.Contains(res["details"].(string), "not properly formatted") {
+			t.Errorf("result %d gives no reason: %v", i, res)
+		}
+	}
+	if results[0].(map[string]any)["id"] != results[2].(map[string]any)["id"] {
+		t.Errorf("the same external_id got two users: %v", results)
+	}
+	if st := e.srv.Stats(); st.Created["user"] != 1 {
+		t.Errorf("created %v, want one user", st.Created)
+	}
+	many := make([]map[string]any, maxBulkUsers+1)
+	for i := range many {
+		many[i] = map[string]any{"name": "U", "external_id": "contact:x" + strconv.Itoa(i)}
+	}
+	if st, body := e.post("/api/v2/users/create_or_update_many.json", map[string]any{"users": many}); st != http.StatusBadRequest {
+		t.Errorf("%d users: %d %v, want 400", len(many), st, body)
+	}
+	if resp, _ := e.do(e.base+"/api/v2/job_statuses/nope.json", demoAuth); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown job: %d", resp.StatusCode)
+	}
+}
