@@ -119,3 +119,35 @@ func fieldValue(r *rand.Rand, f TicketField, created time.Time) any {
 		return "SN-" + strconv.Itoa(r.IntN(1_000_000)) + " ✓"
 	}
 }
+
+// Profile fields every account has. Their ids are fixed rather than drawn, so adding them moves
+// no other generated value.
+var (
+	userFields = []ProfileField{
+		{ID: 7100001, Key: "plan", Title: "Plan", Type: "dropdown", Active: true, Options: []FieldOption{
+			{ID: 7200001, Name: "Free", Value: "free"}, {ID: 7200002, Name: "Pro", Value: "pro"},
+			{ID: 7200003, Name: "Enterprise", Value: "enterprise"}}},
+		{ID: 7100002, Key: "seats", Title: "Seats", Type: "integer", Active: true, Position: 1},
+		{ID: 7100003, Key: "vip", Title: "VIP", Type: "checkbox", Active: true, Position: 2},
+		{ID: 7100004, Key: "renewal_date", Title: "Renewal date", Type: "date", Active: true, Position: 3},
+	}
+	organizationFields = []ProfileField{
+		{ID: 7100101, Key: "industry", Title: "Industry", Type: "text", Active: true},
+		{ID: 7100102, Key: "account_tier", Title: "Account tier", Type: "dropdown", Active: true, Position: 1, Options: []FieldOption{
+			{ID: 7200101, Name: "Bronze", Value: "bronze"}, {ID: 7200102, Name: "Silver", Value: "silver"},
+			{ID: 7200103, Name: "Gold", Value: "gold"}}},
+	}
+)
+
+// genProfileFields returns copies of the user and organization fields.
+func genProfileFields() (users, orgs []ProfileField) {
+	copyOf := func(fs []ProfileField) []ProfileField {
+		out := make([]ProfileField, len(fs))
+		for i, f := range fs {
+			out[i] = f
+			out[i].Options = append([]FieldOption(nil), f.Options...)
+		}
+		return out
+	}
+	return copyOf(userFields), copyOf(organizationFields)
+}

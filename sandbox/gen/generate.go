@@ -44,6 +44,7 @@ func Generate(opts Options) *Account {
 	a.Organizations = genOrganizations(r, &ids, opts.Organizations)
 	a.Groups = genGroups(r, &ids, opts.Groups)
 	a.TicketFields = genTicketFields(r, &ids)
+	a.UserFields, a.OrganizationFields = genProfileFields()
 	a.Users = append(genAgents(r, &ids, opts.Agents, a.Groups),
 		genEndUsers(r, &ids, opts.EndUsers, a.Organizations)...)
 	tg := newTicketGen(r, &ids, a, opts.Tickets)

@@ -50,6 +50,10 @@ type Account struct {
 	Groups        []Group
 	TicketFields  []TicketField
 	Tickets       []Ticket
+	// UserFields and OrganizationFields are the custom fields users and organizations can fill,
+	// their values kept on each record under the field's key.
+	UserFields         []ProfileField
+	OrganizationFields []ProfileField
 	Guide         Guide // the knowledge base; empty unless Options.Articles is set
 
 	mu      sync.RWMutex
@@ -73,6 +77,7 @@ type User struct {
 	Tags           []string
 	Suspended      bool
 	Active         bool
+	Fields         map[string]any // user_fields values by key; generated users have none
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -86,8 +91,21 @@ type Organization struct {
 	Details     string
 	Notes       string
 	Tags        []string
+	Fields      map[string]any // organization_fields values by key; generated ones have none
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// ProfileField is a custom field of users or organizations: Type is checkbox, date, decimal,
+// dropdown, integer, regexp, text or textarea; a dropdown's value is one of its options' values.
+type ProfileField struct {
+	ID       int64
+	Key      string
+	Title    string
+	Type     string
+	Active   bool
+	Position int
+	Options  []FieldOption
 }
 
 // Group is a team of agents.

@@ -14,12 +14,13 @@ import (
 
 // orgInput is POST /api/v2/organizations.json's organization.
 type orgInput struct {
-	Name        string   `json:"name"`
-	ExternalID  string   `json:"external_id"`
-	DomainNames []string `json:"domain_names"`
-	Details     string   `json:"details"`
-	Notes       string   `json:"notes"`
-	Tags        []string `json:"tags"`
+	Name        string                     `json:"name"`
+	ExternalID  string                     `json:"external_id"`
+	DomainNames []string                   `json:"domain_names"`
+	Details     string                     `json:"details"`
+	Notes       string                     `json:"notes"`
+	Tags        []string                   `json:"tags"`
+	Fields      map[string]json.RawMessage `json:"organization_fields"`
 }
 
 // createOrganization creates an organization; a name or external_id already in use is a 422,
@@ -50,12 +51,14 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 				v.add("external_id", "has already been taken")
 			}
 		}
+		checkFieldValues(v, s.acct.OrganizationFields, in.Fields)
 		if len(v) > 0 {
 			return v
 		}
 		now := s.now()
 		org = gen.Organization{ID: ids.Organization(), ExternalID: in.ExternalID, Name: in.Name,
 			DomainNames: in.DomainNames, Details: in.Details, Notes: in.Notes, Tags: in.Tags, CreatedAt: now, UpdatedAt: now}
+		applyFieldValues(&org.Fields, s.acct.OrganizationFields, in.Fields)
 		s.acct.Organizations = append(s.acct.Organizations, org)
 		return nil
 	})
@@ -96,15 +99,16 @@ func (s *Server) searchOrganizations(w http.ResponseWriter, r *http.Request) {
 // userInput is create_or_update's user; pointers tell an absent field from an empty one, so an
 // update changes only what it sends.
 type userInput struct {
-	Name           *string  `json:"name"`
-	Email          *string  `json:"email"`
-	Phone          *string  `json:"phone"`
-	Role           *string  `json:"role"`
-	ExternalID     *string  `json:"external_id"`
-	OrganizationID *int64   `json:"organization_id"`
-	Tags           []string `json:"tags"`
-	Locale         *string  `json:"locale"`
-	TimeZone       *string  `json:"time_zone"`
+	Name           *string                    `json:"name"`
+	Email          *string                    `json:"email"`
+	Phone          *string                    `json:"phone"`
+	Role           *string                    `json:"role"`
+	ExternalID     *string                    `json:"external_id"`
+	OrganizationID *int64                     `json:"organization_id"`
+	Tags           []string                   `json:"tags"`
+	Locale         *string                    `json:"locale"`
+	TimeZone       *string                    `json:"time_zone"`
+	UserFields     map[string]json.RawMessage `json:"user_fields"`
 }
 
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -159,6 +163,7 @@ func (s *Server) upsertUser(in *userInput, ids *gen.NewIDs) (gen.User, bool, err
 		i = len(s.acct.Users) - 1
 	}
 	applyUser(&s.acct.Users[i], in)
+	applyFieldValues(&s.acct.Users[i].Fields, s.acct.UserFields, in.UserFields)
 	s.acct.Users[i].UpdatedAt = now
 	return s.acct.Users[i], created, nil
 }
@@ -191,6 +196,7 @@ func (s *Server) checkUser(in *userInput, create bool) error {
 	if in.OrganizationID != nil && *in.OrganizationID != 0 && !s.orgExists(*in.OrganizationID) {
 		v.add("organization_id", "%d does not exist", *in.OrganizationID)
 	}
+	checkFieldValues(v, s.acct.UserFields, in.UserFields)
 	return v.orNil()
 }
 

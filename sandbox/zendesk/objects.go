@@ -41,7 +41,7 @@ func (rd *renderer) userJSON(u *gen.User) userJSON {
 		ID: u.ID, URL: rd.apiBase + "/api/v2/users/" + strconv.FormatInt(u.ID, 10) + ".json",
 		Name: u.Name, Email: u.Email, Phone: nullString(u.Phone), Role: u.Role,
 		OrganizationID: nullID(u.OrganizationID), CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt),
-		TimeZone: u.TimeZone, Locale: u.Locale, Tags: strs(u.Tags), UserFields: map[string]any{},
+		TimeZone: u.TimeZone, Locale: u.Locale, Tags: strs(u.Tags), UserFields: fieldValues(rd.acct.UserFields, u.Fields),
 		Suspended: u.Suspended, Active: u.Active, Verified: true, ExternalID: nullString(u.ExternalID),
 	}
 	if u.Role == gen.RoleEndUser {
@@ -76,7 +76,7 @@ func (rd *renderer) organization(o *gen.Organization) organizationJSON {
 	return organizationJSON{
 		ID: o.ID, URL: rd.apiBase + "/api/v2/organizations/" + strconv.FormatInt(o.ID, 10) + ".json",
 		Name: o.Name, DomainNames: strs(o.DomainNames), Details: o.Details, Notes: o.Notes,
-		Tags: strs(o.Tags), OrganizationFields: map[string]any{},
+		Tags: strs(o.Tags), OrganizationFields: fieldValues(rd.acct.OrganizationFields, o.Fields),
 		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt), ExternalID: nullString(o.ExternalID),
 	}
 }

@@ -53,6 +53,7 @@ func (s *Server) registerWrites() {
 	s.handle("POST /api/v2/users/create_or_update.json", wr, s.createOrUpdateUser)
 	s.handle("GET /api/v2/users/search.json", route{}, s.searchUsers)
 	s.registerJobs()
+	s.registerProfileFields()
 	s.handle("POST /api/v2/uploads.json", wr, s.upload)
 	s.handle("POST /api/v2/imports/tickets.json", wr, s.importTicket)
 	s.handle("GET /api/v2/tickets.json", route{}, s.listTickets)

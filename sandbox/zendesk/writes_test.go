@@ -359,3 +359,57 @@ func TestCreateOrUpdateManyUsers(t *testing.T) {
 		t.Errorf("unknown job: %d", resp.StatusCode)
 	}
 }
+
+func TestUserAndOrganizationFields(t *testing.T) {
+	e := writable(t, Options{})
+	defs := items(e.get("/api/v2/user_fields.json"), "user_fields")
+	keys := map[string]map[string]any{}
+	for _, d := range defs {
+		keys[d.(map[string]any)["key"].(string)] = d.(map[string]any)
+	}
+	if keys["plan"]["type"] != "dropdown" || len(keys["plan"]["custom_field_options"].([]any)) != 3 || keys["seats"]["type"] != "integer" {
+		t.Fatalf("user fields %v", defs)
+	}
+	if orgDefs := items(e.get("/api/v2/organization_fields.json"), "organization_fields"); len(orgDefs) != 2 {
+		t.Fatalf("organization fields %v", orgDefs)
+	}
+	tests := []struct {
+		name   string
+		fields map[string]any
+		status int
+		want   map[string]any // user_fields read back, when accepted
+	}{
+		{"typed values", map[string]any{"plan": "pro", "seats": 12, "vip": true, "renewal_date": "2025-02-01"}, http.StatusCreated,
+			map[string]any{"plan": "pro", "seats": "12", "vip": true, "renewal_date": "2025-02-01"}},
+		{"unknown key dropped", map[string]any{"plan": "free", "referral": "x"}, http.StatusCreated,
+			map[string]any{"plan": "free", "seats": nil, "vip": nil, "renewal_date": nil}},
+		{"not an option", map[string]any{"plan": "Pro"}, http.StatusUnprocessableEntity, nil},
+		{"not a number", map[string]any{"seats": "many"}, http.StatusUnprocessableEntity, nil},
+		{"not a date", map[string]any{"renewal_date": "1st of May"}, http.StatusUnprocessableEntity, nil},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ext := "contact:f" + strconv.Itoa(i)
+			st, body := e.post("/api/v2/users/create_or_update.json", map[string]any{"user": map[string]any{
+				"name": "F", "external_id": ext, "user_fields": tc.fields}})
+			if st != tc.status {
+				t.Fatalf("%d %v, want %d", st, body, tc.status)
+			}
+			if tc.want == nil {
+				return
+			}
+			got := body["user"].(map[string]any)["user_fields"].(map[string]any)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("user_fields %v, want %v", got, tc.want)
+			}
+		})
+	}
+	st, body := e.post("/api/v2/organizations.json", map[string]any{"organization": map[string]any{
+		"name": "Fields Inc", "organization_fields": map[string]any{"industry": "retail", "account_tier": "gold"}}})
+	if st != http.StatusCreated {
+		t.Fatalf("organization: %d %v", st, body)
+	}
+	if got := fmt.Sprint(body["organization"].(map[string]any)["organization_fields"]); got != "map[account_tier:gold industry:retail]" {
+		t.Errorf("organization_fields %s", got)
+	}
+}
