@@ -101,7 +101,8 @@ type Server struct {
 	stats  *statsState
 	idxMu  sync.Mutex
 	idx    *indexes
-	writes writeState // uploads and what writes created (writes.go)
+	writes writeState  // uploads and what writes created (writes.go)
+	dels   deleteState // users deleted but not for good (deletes.go)
 }
 
 // route says how the middleware treats a pattern.

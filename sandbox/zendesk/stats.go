@@ -19,7 +19,10 @@ type Stats struct {
 	// Duplicates counts creates equal to an existing object, created anyway as Zendesk would: a
 	// ticket with the same requester and created_at (or external_id), a category of the same
 	// name, a section of the same name and parent, an article of the same title in its section.
-	Duplicates       map[string]int64 `json:"duplicates"`
+	Duplicates map[string]int64 `json:"duplicates"`
+	// Deleted counts deletes applied per type: ticket, user, organization, category, section,
+	// article, translation, and ticket_permanently, user_permanently for deletions for good.
+	Deleted          map[string]int64 `json:"deleted"`
 	DroppedResponses int64            `json:"dropped_responses"`
 }
 
@@ -30,7 +33,7 @@ type statsState struct {
 
 func newStatsState() *statsState {
 	return &statsState{s: Stats{RequestsByRoute: map[string]int64{}, FaultsInjected: map[string]int64{},
-		Created: map[string]int64{}, Duplicates: map[string]int64{}}}
+		Created: map[string]int64{}, Duplicates: map[string]int64{}, Deleted: map[string]int64{}}}
 }
 
 func (st *statsState) request(route string) {
@@ -62,6 +65,9 @@ func (st *statsState) created(kind string, duplicate bool) {
 	})
 }
 
+// deleted counts one delete applied.
+func (st *statsState) deleted(kind string) { st.add(func(s *Stats) { s.Deleted[kind]++ }) }
+
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats {
 	s.stats.mu.Lock()
@@ -71,6 +77,7 @@ func (s *Server) Stats() Stats {
 	out.FaultsInjected = maps.Clone(out.FaultsInjected)
 	out.Created = maps.Clone(out.Created)
 	out.Duplicates = maps.Clone(out.Duplicates)
+	out.Deleted = maps.Clone(out.Deleted)
 	return out
 }
 

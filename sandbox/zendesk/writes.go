@@ -63,6 +63,7 @@ func (s *Server) registerWrites() {
 	s.handle(hc+"categories/{id}/sections.json", wr, s.createSection)
 	s.handle(hc+"sections/{id}/articles.json", wr, s.createArticle)
 	s.handle(hc+"articles/{id}/translations.json", wr, s.createTranslation)
+	s.registerDeletes()
 }
 
 // invalid is a RecordInvalid refusal: field → complaints, as Zendesk's details list them.

@@ -9,6 +9,8 @@ import (
 
 // Written is what the write endpoints created, in the order they created it, as the account
 // holds it now (a user updated later shows the update). Tests compare it with what a loader sent.
+// What was deleted since is left out, except a ticket deleted but not for good, which shows the
+// status deleted (deletes.go).
 type Written struct {
 	Organizations []gen.Organization
 	Users         []gen.User
