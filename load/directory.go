@@ -19,6 +19,9 @@ type Directory struct {
 	TicketTypeAttributes []TicketTypeAttribute
 	TicketStates         []TicketState
 	DataAttributes       []DataAttribute
+	// FieldOptions are the values a list-type data attribute takes (Zendesk's dropdown user and
+	// organization fields): a record's value must be one of them.
+	FieldOptions []FieldOption
 }
 
 // Workspace identifies the target account and the admin the credentials act as.
@@ -42,6 +45,10 @@ type TicketState struct{ ID, Category, InternalLabel string }
 
 // DataAttribute is a contact or company attribute (built in or custom) records can fill.
 type DataAttribute struct{ Model, Name, DataType string }
+
+// FieldOption is one value of a list-type data attribute: Name as people read it, Value as the
+// API takes it.
+type FieldOption struct{ Model, Field, Name, Value string }
 
 // table is one target_* table with its columns and rows.
 type table struct {
@@ -82,6 +89,11 @@ func (d *Directory) tables() []table {
 	t = table{name: "target_data_attributes", columns: "model VARCHAR, name VARCHAR, data_type VARCHAR"}
 	for _, x := range d.DataAttributes {
 		t.rows = append(t.rows, []any{x.Model, x.Name, x.DataType})
+	}
+	out = append(out, t)
+	t = table{name: "target_field_options", columns: "model VARCHAR, field VARCHAR, name VARCHAR, value VARCHAR"}
+	for _, x := range d.FieldOptions {
+		t.rows = append(t.rows, []any{x.Model, x.Field, x.Name, x.Value})
 	}
 	return append(out, t)
 }

@@ -20,11 +20,12 @@ func planTablesFor(target string) []hashedTable {
 	return planTables
 }
 
-// inputTablesFor are a target's inputs. A Zendesk plan also reads extract_truncations: a thread
-// the source returned in part is noted on its ticket.
+// inputTablesFor are a target's inputs. A Zendesk plan also reads extract_truncations (a thread
+// the source returned in part is noted on its ticket) and target_field_options (a dropdown user
+// or organization field takes only its options' values).
 func inputTablesFor(target string) []hashedTable {
 	if target == TargetZendesk {
-		return append(slices.Clone(inputTables), hashedTable{"extract_truncations", byRow})
+		return append(slices.Clone(inputTables), hashedTable{"extract_truncations", byRow}, hashedTable{"target_field_options", byRow})
 	}
 	return inputTables
 }

@@ -146,6 +146,7 @@ func TestMigrateIntercomToZendesk(t *testing.T) {
 	checkImportedTimes(t, db, w)
 	checkImportedGuide(t, w)
 	checkOnce(t, w)
+	checkProfileFields(t, db, w)
 	// Intercom's migration admin has no Zendesk agent of its email: its replies are the default
 	// agent's, saying whose they were.
 	if n := count(t, db, `SELECT count(*) FROM plan_notes WHERE code = 'agent_unmatched'`); n == 0 {
@@ -164,6 +165,55 @@ func TestMigrateIntercomToZendesk(t *testing.T) {
 	}
 	if originally == 0 {
 		t.Error("no comment says it was originally by the unmatched admin")
+	}
+}
+
+// checkProfileFields: contacts' and companies' custom attributes arrived in the user and
+// organization fields of their keys (a dropdown by its option value), and an attribute the
+// account has no field for is noted on each contact that has one, never sent.
+func checkProfileFields(t *testing.T, db *sql.DB, w zdsim.Written) {
+	t.Helper()
+	want := map[string]string{}
+	rows, err := db.Query(`SELECT 'u' || source_id, lower(custom_fields->>'subscription_plan') || '/' || coalesce(custom_fields->>'seats', '')
+		FROM contacts UNION ALL SELECT 'o' || source_id, lower(custom_fields->>'account_tier') FROM companies`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		want[k] = v
+	}
+	checked := 0
+	for _, u := range w.Users {
+		if v, ok := want["u"+u.ExternalID]; ok {
+			checked++
+			seats := ""
+			if n, ok := u.Fields["seats"]; ok {
+				seats = fmt.Sprint(n)
+			}
+			if got := fmt.Sprint(u.Fields["subscription_plan"]) + "/" + seats; got != v {
+				t.Errorf("user %s: fields %v, want plan/seats %s", u.ExternalID, u.Fields, v)
+			}
+			if _, sent := u.Fields["referral_code"]; sent {
+				t.Errorf("user %s holds a field the account does not define: %v", u.ExternalID, u.Fields)
+			}
+		}
+	}
+	for _, o := range w.Organizations {
+		if got := fmt.Sprint(o.Fields["account_tier"]); got != want["o"+o.ExternalID] {
+			t.Errorf("organization %s: account_tier %s, want %s", o.ExternalID, got, want["o"+o.ExternalID])
+		}
+	}
+	if checked == 0 {
+		t.Error("no migrated user to check fields on")
+	}
+	noted := count(t, db, `SELECT count(*) FROM plan_notes WHERE code = 'field_no_target' AND note LIKE 'field referral_code:%'`)
+	if have := count(t, db, `SELECT count(*) FROM contacts WHERE custom_fields->>'referral_code' IS NOT NULL`); noted != have || have == 0 {
+		t.Errorf("%d field_no_target notes for %d contacts with a referral code", noted, have)
 	}
 }
 

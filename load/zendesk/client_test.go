@@ -87,6 +87,17 @@ func TestCheckAndDirectory(t *testing.T) {
 		t.Errorf("directory: %d admins (want %d), %d teams (want %d), %d states, %d fields",
 			len(d.Admins), agents, len(d.Teams), groups, len(d.TicketStates), len(d.TicketTypeAttributes))
 	}
+	var attrs, options []string
+	for _, a := range d.DataAttributes {
+		attrs = append(attrs, a.Model+":"+a.Name+":"+a.DataType)
+	}
+	for _, o := range d.FieldOptions {
+		options = append(options, o.Model+":"+o.Field+"="+o.Value)
+	}
+	wantAttrs := "[contact:subscription_plan:dropdown contact:seats:integer contact:vip:checkbox contact:renewal_date:date company:industry:text company:account_tier:dropdown]"
+	if fmt.Sprint(attrs) != wantAttrs || len(options) != 6 || options[0] != "contact:subscription_plan=free" {
+		t.Errorf("user and organization fields %v with options %v, want %s", attrs, options, wantAttrs)
+	}
 }
 
 func TestWorkspaceFromBaseURL(t *testing.T) {

@@ -80,7 +80,8 @@ func (c *Client) Check(ctx context.Context, workspaceID string) error {
 }
 
 // Directory reads what the transform maps onto: the account and its agent, agents and admins,
-// groups (as teams), ticket fields (as attributes of no ticket type) and the fixed statuses.
+// groups (as teams), ticket fields (as attributes of no ticket type), the fixed statuses, and
+// user and organization fields (as contact and company data attributes).
 func (c *Client) Directory(ctx context.Context) (*load.Directory, error) {
 	me, err := c.me(ctx)
 	if err != nil {
@@ -137,7 +138,41 @@ func (c *Client) Directory(ctx context.Context) (*load.Directory, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.profileFields(ctx, d, "/api/v2/user_fields.json", "user_fields", "contact"); err != nil {
+		return nil, err
+	}
+	if err := c.profileFields(ctx, d, "/api/v2/organization_fields.json", "organization_fields", "company"); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// profileFields reads the account's active user or organization fields as data attributes of
+// model (contact or company), named by key, and a dropdown's options. Zendesk drops a value under
+// any other key without a word, so the transform sends only these.
+func (c *Client) profileFields(ctx context.Context, d *load.Directory, path, key, model string) error {
+	return c.each(ctx, path, nil, key, func(raw json.RawMessage) error {
+		var f struct {
+			Key     string `json:"key"`
+			Type    string `json:"type"`
+			Active  *bool  `json:"active"`
+			Options []struct {
+				Name  string `json:"name"`
+				Value string `json:"value"`
+			} `json:"custom_field_options"`
+		}
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return err
+		}
+		if f.Key == "" || (f.Active != nil && !*f.Active) {
+			return nil
+		}
+		d.DataAttributes = append(d.DataAttributes, load.DataAttribute{Model: model, Name: f.Key, DataType: f.Type})
+		for _, o := range f.Options {
+			d.FieldOptions = append(d.FieldOptions, load.FieldOption{Model: model, Field: f.Key, Name: o.Name, Value: o.Value})
+		}
+		return nil
+	})
 }
 
 // each calls fn with every record of a list endpoint, following its pages.

@@ -124,7 +124,7 @@ func fieldValue(r *rand.Rand, f TicketField, created time.Time) any {
 // no other generated value.
 var (
 	userFields = []ProfileField{
-		{ID: 7100001, Key: "plan", Title: "Plan", Type: "dropdown", Active: true, Options: []FieldOption{
+		{ID: 7100001, Key: "subscription_plan", Title: "Subscription plan", Type: "dropdown", Active: true, Options: []FieldOption{
 			{ID: 7200001, Name: "Free", Value: "free"}, {ID: 7200002, Name: "Pro", Value: "pro"},
 			{ID: 7200003, Name: "Enterprise", Value: "enterprise"}}},
 		{ID: 7100002, Key: "seats", Title: "Seats", Type: "integer", Active: true, Position: 1},

@@ -54,7 +54,7 @@ type Account struct {
 	// their values kept on each record under the field's key.
 	UserFields         []ProfileField
 	OrganizationFields []ProfileField
-	Guide         Guide // the knowledge base; empty unless Options.Articles is set
+	Guide              Guide // the knowledge base; empty unless Options.Articles is set
 
 	mu      sync.RWMutex
 	version uint64

@@ -37,6 +37,9 @@ func Seed(s *Server, spec SeedSpec) (Seeded, error) {
 		sd.at = 1704067200
 	}
 	var out Seeded
+	if spec.Contacts > 0 {
+		sd.dataAttributes()
+	}
 	for i := range spec.Contacts {
 		role := "user"
 		if i%3 == 2 {
@@ -44,7 +47,7 @@ func Seed(s *Server, spec SeedSpec) (Seeded, error) {
 		}
 		ext := "seed-contact-" + strconv.Itoa(i)
 		id := sd.id("POST", "/contacts", obj{"role": role, "external_id": ext, "email": ext + "@customer.test",
-			"name": "Seed Contact " + strconv.Itoa(i), "signed_up_at": sd.next()})
+			"name": "Seed Contact " + strconv.Itoa(i), "signed_up_at": sd.next(), "custom_attributes": contactAttributes(i)})
 		out.Contacts = append(out.Contacts, id)
 		if role == "lead" {
 			out.Leads = append(out.Leads, id)
@@ -55,7 +58,8 @@ func Seed(s *Server, spec SeedSpec) (Seeded, error) {
 	}
 	for i := range spec.Companies {
 		id := sd.id("POST", "/companies", obj{"company_id": "seed-company-" + strconv.Itoa(i),
-			"name": "Seed Company " + strconv.Itoa(i), "remote_created_at": sd.next(), "website": "https://c" + strconv.Itoa(i) + ".example.test"})
+			"name": "Seed Company " + strconv.Itoa(i), "remote_created_at": sd.next(), "website": "https://c" + strconv.Itoa(i) + ".example.test",
+			"custom_attributes": obj{"account_tier": []string{"Bronze", "Silver", "Gold"}[i%3]}})
 		sd.call("POST", "/contacts/"+out.Contacts[i%len(out.Contacts)]+"/companies", obj{"id": id})
 		out.Companies = append(out.Companies, id)
 	}
@@ -84,6 +88,33 @@ type seeder struct {
 	s   *Server
 	at  int64
 	err error
+}
+
+// dataAttributes defines the custom attributes seeded contacts and companies carry, as a
+// workspace's teams do: a subscription plan and seats (a Zendesk account of the generator has
+// user fields for them), a referral code (it has none) and the company's account tier.
+func (sd *seeder) dataAttributes() {
+	for _, a := range []obj{
+		{"model": "contact", "name": "subscription_plan", "data_type": "string"},
+		{"model": "contact", "name": "seats", "data_type": "integer"},
+		{"model": "contact", "name": "referral_code", "data_type": "string"},
+		{"model": "company", "name": "account_tier", "data_type": "string"},
+	} {
+		sd.call("POST", "/data_attributes", a)
+	}
+}
+
+// contactAttributes are contact i's custom attributes: every contact has a plan, users seats,
+// every fourth a referral code.
+func contactAttributes(i int) obj {
+	attrs := obj{"subscription_plan": []string{"Free", "Pro", "Enterprise"}[i%3]}
+	if i%3 != 2 {
+		attrs["seats"] = i%7 + 1
+	}
+	if i%4 == 0 {
+		attrs["referral_code"] = "REF-" + strconv.Itoa(1000+i)
+	}
+	return attrs
 }
 
 func (sd *seeder) next() int64 { sd.at += 60; return sd.at }

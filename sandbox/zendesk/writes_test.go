@@ -367,7 +367,7 @@ func TestUserAndOrganizationFields(t *testing.T) {
 	for _, d := range defs {
 		keys[d.(map[string]any)["key"].(string)] = d.(map[string]any)
 	}
-	if keys["plan"]["type"] != "dropdown" || len(keys["plan"]["custom_field_options"].([]any)) != 3 || keys["seats"]["type"] != "integer" {
+	if keys["subscription_plan"]["type"] != "dropdown" || len(keys["subscription_plan"]["custom_field_options"].([]any)) != 3 || keys["seats"]["type"] != "integer" {
 		t.Fatalf("user fields %v", defs)
 	}
 	if orgDefs := items(e.get("/api/v2/organization_fields.json"), "organization_fields"); len(orgDefs) != 2 {
@@ -379,11 +379,11 @@ func TestUserAndOrganizationFields(t *testing.T) {
 		status int
 		want   map[string]any // user_fields read back, when accepted
 	}{
-		{"typed values", map[string]any{"plan": "pro", "seats": 12, "vip": true, "renewal_date": "2025-02-01"}, http.StatusCreated,
-			map[string]any{"plan": "pro", "seats": "12", "vip": true, "renewal_date": "2025-02-01"}},
-		{"unknown key dropped", map[string]any{"plan": "free", "referral": "x"}, http.StatusCreated,
-			map[string]any{"plan": "free", "seats": nil, "vip": nil, "renewal_date": nil}},
-		{"not an option", map[string]any{"plan": "Pro"}, http.StatusUnprocessableEntity, nil},
+		{"typed values", map[string]any{"subscription_plan": "pro", "seats": 12, "vip": true, "renewal_date": "2025-02-01"}, http.StatusCreated,
+			map[string]any{"subscription_plan": "pro", "seats": "12", "vip": true, "renewal_date": "2025-02-01"}},
+		{"unknown key dropped", map[string]any{"subscription_plan": "free", "referral": "x"}, http.StatusCreated,
+			map[string]any{"subscription_plan": "free", "seats": nil, "vip": nil, "renewal_date": nil}},
+		{"not an option", map[string]any{"subscription_plan": "Pro"}, http.StatusUnprocessableEntity, nil},
 		{"not a number", map[string]any{"seats": "many"}, http.StatusUnprocessableEntity, nil},
 		{"not a date", map[string]any{"renewal_date": "1st of May"}, http.StatusUnprocessableEntity, nil},
 	}

@@ -11,3 +11,5 @@ CREATE TABLE IF NOT EXISTS target_ticket_states (id TEXT, category TEXT, interna
 -- Contact and company data attributes (custom ones and the built-in names), so the plan creates
 -- only those the workspace lacks (source_phone, mapped fields with create: true).
 CREATE TABLE IF NOT EXISTS target_data_attributes (model TEXT, name TEXT, data_type TEXT);
+-- The values a list-type attribute takes (Zendesk's dropdown user and organization fields).
+CREATE TABLE IF NOT EXISTS target_field_options (model TEXT, field TEXT, name TEXT, value TEXT);

@@ -3,14 +3,16 @@
 CREATE OR REPLACE TEMP TABLE t_ops AS
 SELECT op_id, 1 AS stage, 'organization' AS kind, 'companies' AS entity, source_id, '' AS chain,
     json_object('organization', payload(json_object('name', name, 'external_id', external_id,
-        'created_at', created_at, 'domain_names', domain_names, 'details', details, 'notes', notes, 'tags', tags))) AS payload,
+        'created_at', created_at, 'domain_names', domain_names, 'details', details, 'notes', notes, 'tags', tags,
+        'organization_fields', organization_fields))) AS payload,
     []::TEXT[] AS refs, [id_key(source_id)] AS ord
 FROM plan_organizations
 
 UNION ALL
 SELECT op_id, 2, 'user', 'contacts', source_id, '',
     json_object('user', payload(json_object('name', name, 'email', email, 'phone', phone, 'role', role,
-        'external_id', external_id, 'organization_ref', organization_ref, 'created_at', created_at, 'tags', tags))),
+        'external_id', external_id, 'organization_ref', organization_ref, 'created_at', created_at, 'tags', tags,
+        'user_fields', user_fields))),
     list_filter([organization_ref], r -> r IS NOT NULL), [id_key(source_id)]
 FROM plan_users
 

@@ -12,12 +12,13 @@ INSERT INTO raw_agents (source_id, created_at, name, email, role, active) VALUES
 
 INSERT INTO raw_groups (source_id, created_at, name) VALUES ('31', '2022-01-01 00:00:00', 'Billing ');
 
-INSERT INTO raw_companies (source_id, created_at, name, domain_names, details, notes, tags) VALUES
-    ('c1', '2023-05-01 09:00:00', 'Acme Corp', [], '', '', ['VIP customer', 'vip customer']);
+INSERT INTO raw_companies (source_id, created_at, name, domain_names, details, notes, tags, custom_fields) VALUES
+    ('c1', '2023-05-01 09:00:00', 'Acme Corp', [], '', '', ['VIP customer', 'vip customer'], '{"Industry": "Retail", "Account Tier": "GOLD"}');
 
-INSERT INTO raw_contacts (source_id, created_at, name, email, phone, role, organization_id, tags) VALUES
-    ('u1', '2023-06-01 10:00:00', 'Ada Lovelace', 'Ada@Example.COM', '12', 'user', 'c1', ['Beta']),
-    ('u2', '2023-06-02 10:00:00', '', NULL, NULL, 'lead', NULL, []);
+INSERT INTO raw_contacts (source_id, created_at, name, email, phone, role, organization_id, tags, custom_fields) VALUES
+    ('u1', '2023-06-01 10:00:00', 'Ada Lovelace', 'Ada@Example.COM', '12', 'user', 'c1', ['Beta'],
+        '{"plan": "Pro", "seats": 12, "renewal_date": 1735689600, "referral_code": "XK-12", "vip": "maybe"}'),
+    ('u2', '2023-06-02 10:00:00', '', NULL, NULL, 'lead', NULL, [], '{"plan": "platinum", "seats": null}');
 
 INSERT INTO raw_ticket_fields (source_id, created_at, title, type, active) VALUES
     ('901', '2022-01-01 00:00:00', 'Order number', 'integer', true),
@@ -67,4 +68,9 @@ INSERT INTO target_workspace VALUES ('acme', 'Acme Support', '', '9001', 'owner@
 INSERT INTO target_admins VALUES ('9001', 'Owner', 'owner@acme.example'), ('9002', 'Grace', 'grace@support.example');
 INSERT INTO target_teams VALUES ('801', 'billing');
 INSERT INTO target_ticket_type_attributes VALUES ('', '360001', 'Order Number', 'integer');
+INSERT INTO target_data_attributes VALUES ('contact', 'plan', 'dropdown'), ('contact', 'seats', 'integer'),
+    ('contact', 'renewal_date', 'date'), ('contact', 'vip', 'checkbox'), ('company', 'industry', 'text'),
+    ('company', 'account_tier', 'dropdown');
+INSERT INTO target_field_options VALUES ('contact', 'plan', 'Free', 'free'), ('contact', 'plan', 'Pro', 'pro'),
+    ('company', 'account_tier', 'Gold', 'gold');
 INSERT INTO target_ticket_states VALUES ('open', 'open', 'Open'), ('solved', 'solved', 'Solved');
