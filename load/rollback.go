@@ -40,9 +40,17 @@ type Undoer interface {
 	// HowToUndo says how op's result goes away; it makes no call.
 	HowToUndo(op Op) Undo
 	// Delete removes targetID, the result of op. A target that no longer has it answers an
-	// *OpError with Status 404.
+	// *OpError with Status 404; one that finds it is not the run's to delete, a *KeepError.
 	Delete(ctx context.Context, op Op, targetID string) error
 }
+
+// KeepError is what Delete answers when reading the target shows that the record is not the
+// run's to delete (Zendesk's create_or_update matched a user that was there before, and it still
+// requests tickets of its own): the rollback keeps it with the reason, as it keeps what the target
+// cannot delete, and keeps what it refers to.
+type KeepError struct{ Reason string }
+
+func (e *KeepError) Error() string { return e.Reason }
 
 // RollbackOptions configure a rollback. Zero values take the defaults in brackets.
 type RollbackOptions struct {
@@ -275,9 +283,18 @@ func (rb *rollback) deleteOne(ctx context.Context, op *loadedOp, deps []*loadedO
 	code := CodeDeleted
 	err := rb.undoer.Delete(ctx, op.Op, op.TargetID)
 	var oe *OpError
+	var ke *KeepError
 	switch {
 	case errors.As(err, &oe) && oe.Status == 404:
 		code = CodeAlreadyDeleted
+	case errors.As(err, &ke):
+		rb.keep(op, ke.Reason)
+		rb.need(op)
+		for _, d := range deps {
+			rb.keep(d, fmt.Sprintf("its parent %s stays", op.ID))
+			rb.need(d)
+		}
+		return nil
 	case err != nil:
 		rb.mu.Lock()
 		rb.res.Failed = append(rb.res.Failed, Kept{OpID: op.ID, Kind: op.Kind, Entity: op.Entity,
