@@ -48,7 +48,8 @@ func (s *Server) Written() Written {
 	return out
 }
 
-// pick copies the records of list with the given ids, in the ids' order.
+// pick copies the records of list with the given ids, in the ids' order, each once: the Guide's
+// ids continue from the largest in use, so one deleted may be handed out again.
 func pick[T any](ids []int64, list []T, id func(T) int64) []T {
 	at := make(map[int64]int, len(list))
 	for i, x := range list {
@@ -58,6 +59,7 @@ func pick[T any](ids []int64, list []T, id func(T) int64) []T {
 	for _, want := range ids {
 		if i, ok := at[want]; ok {
 			out = append(out, list[i])
+			delete(at, want)
 		}
 	}
 	return slices.Clip(out)
