@@ -108,6 +108,7 @@ type userInput struct {
 	Tags           []string                   `json:"tags"`
 	Locale         *string                    `json:"locale"`
 	TimeZone       *string                    `json:"time_zone"`
+	Verified       *bool                      `json:"verified"`
 	UserFields     map[string]json.RawMessage `json:"user_fields"`
 }
 
@@ -165,7 +166,12 @@ func (s *Server) upsertUser(in *userInput, ids *gen.NewIDs) (gen.User, bool, err
 	applyUser(&s.acct.Users[i], in)
 	applyFieldValues(&s.acct.Users[i].Fields, s.acct.UserFields, in.UserFields)
 	s.acct.Users[i].UpdatedAt = now
-	return s.acct.Users[i], created, nil
+	u := s.acct.Users[i]
+	if created && u.Role == gen.RoleEndUser && u.Email != "" && (in.Verified == nil || !*in.Verified) {
+		// Zendesk emails a new, unverified end user to verify the address.
+		s.stats.add(func(st *Stats) { st.VerificationEmails++ })
+	}
+	return u, created, nil
 }
 
 // matchUser finds the user in by external_id, then by email (case-insensitive); -1 when none.

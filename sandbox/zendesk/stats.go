@@ -24,6 +24,9 @@ type Stats struct {
 	// article, translation, and ticket_permanently, user_permanently for deletions for good.
 	Deleted          map[string]int64 `json:"deleted"`
 	DroppedResponses int64            `json:"dropped_responses"`
+	// VerificationEmails counts the emails Zendesk would have sent to end users created with an
+	// email address but not as verified: a migration must send none.
+	VerificationEmails int64 `json:"verification_emails"`
 }
 
 type statsState struct {

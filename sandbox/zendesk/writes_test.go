@@ -345,8 +345,15 @@ func TestCreateOrUpdateManyUsers(t *testing.T) {
 	if results[0].(map[string]any)["id"] != results[2].(map[string]any)["id"] {
 		t.Errorf("the same external_id got two users: %v", results)
 	}
-	if st := e.srv.Stats(); st.Created["user"] != 1 {
-		t.Errorf("created %v, want one user", st.Created)
+	if st := e.srv.Stats(); st.Created["user"] != 1 || st.VerificationEmails != 1 {
+		t.Errorf("created %v with %d verification emails, want one user, not created verified, so emailed", st.Created, st.VerificationEmails)
+	}
+	if st, _ := e.post("/api/v2/users/create_or_update_many.json", map[string]any{"users": []map[string]any{
+		{"name": "Cy", "email": "cy@example.com", "external_id": "contact:3", "verified": true}}}); st != http.StatusOK {
+		t.Fatalf("verified user: %d", st)
+	}
+	if st := e.srv.Stats(); st.Created["user"] != 2 || st.VerificationEmails != 1 {
+		t.Errorf("a user created verified: %v users, %d verification emails", st.Created, st.VerificationEmails)
 	}
 	many := make([]map[string]any, maxBulkUsers+1)
 	for i := range many {

@@ -122,13 +122,14 @@ SELECT 'contacts', source_id, code,
 FROM t_zd_phones WHERE code IS NOT NULL;
 
 -- End users: every contact, and the requesters and comment authors the staging does not know
--- (named by their id). external_id is the source id: the loader's create_or_update key.
+-- (named by their id). external_id is the source id: the loader's create_or_update key. Created
+-- verified, so Zendesk sends no one an email to verify the address during a migration.
 CREATE OR REPLACE TABLE plan_users AS
 SELECT 'user:' || u.source_id AS op_id, u.source_id,
     coalesce(nullif(trim(u.name), ''), nullif(trim(u.email), ''), 'User ' || u.source_id) AS name,
     lower(nullif(trim(u.email), '')) AS email,
     CASE WHEN c.validate_phones THEN p.e164 ELSE nullif(trim(u.phone), '') END AS phone,
-    'end-user' AS role, u.source_id AS external_id, o.op_id AS organization_ref,
+    'end-user' AS role, true AS verified, u.source_id AS external_id, o.op_id AS organization_ref,
     iso(u.created_at) AS created_at, nonempty(zd_tags(ct.tags)) AS tags, f.fields AS user_fields, u.origin
 FROM t_users u CROSS JOIN t_context c
 LEFT JOIN t_zd_fields f ON f.model = 'contact' AND f.source_id = u.source_id

@@ -10,7 +10,7 @@ FROM plan_organizations
 
 UNION ALL
 SELECT op_id, 2, 'user', 'contacts', source_id, '',
-    json_object('user', payload(json_object('name', name, 'email', email, 'phone', phone, 'role', role,
+    json_object('user', payload(json_object('name', name, 'email', email, 'phone', phone, 'role', role, 'verified', verified,
         'external_id', external_id, 'organization_ref', organization_ref, 'created_at', created_at, 'tags', tags,
         'user_fields', user_fields))),
     list_filter([organization_ref], r -> r IS NOT NULL), [id_key(source_id)]
