@@ -74,16 +74,21 @@ type Setting struct {
 
 // Estimate is the load's API calls and how long the target's rate limit makes them take.
 type Estimate struct {
-	PlanOps   int64 `json:"plan_ops"`
-	Loaded    int64 `json:"loaded"` // ops already loaded by earlier runs: not sent again
+	PlanOps int64 `json:"plan_ops"`
+	Loaded  int64 `json:"loaded"` // ops already loaded by earlier runs: not sent again
+	// Writes are the calls the ops left to load make: one an op on Intercom; on Zendesk one per
+	// 100 users plus the job's status read, and a ticket's uploads beside its import.
+	Writes    int64 `json:"writes"`
 	Reads     int64 `json:"reads"`
 	Calls     int64 `json:"calls"`
 	RateLimit int   `json:"rate_limit"` // requests per window
 	// Measured is true when RateLimit is the target's X-RateLimit-Limit header, false when it is
 	// the documented default (the answer had none).
-	Measured bool          `json:"measured"`
-	Window   time.Duration `json:"window_ns"`
-	Duration time.Duration `json:"duration_ns"`
+	Measured bool `json:"measured"`
+	// LimitSource says where RateLimit comes from: the header that gave it, or the default.
+	LimitSource string        `json:"rate_limit_source"`
+	Window      time.Duration `json:"window_ns"`
+	Duration    time.Duration `json:"duration_ns"`
 }
 
 // PreflightReport is everything preflight found.
@@ -139,12 +144,34 @@ func Preflight(ctx context.Context, p *Pipeline, opts PreflightOptions) (*Prefli
 		return nil, err
 	}
 	r.Settings = targetSettings(p.Target.System)
-	r.Estimate.RateLimit, r.Estimate.Measured, r.Estimate.Window = limit, limit > 0, intercomWindow
+	rates := rateProfileOf(p.Target.System)
+	r.Estimate.RateLimit, r.Estimate.Measured, r.Estimate.Window = limit, limit > 0, rates.window
+	r.Estimate.LimitSource = "the target's " + rates.headers[0]
 	if limit <= 0 {
-		r.Estimate.RateLimit = intercomDefaultLimit
+		r.Estimate.RateLimit, r.Estimate.LimitSource = rates.defaultLimit, rates.defaultNote
 	}
 	r.Estimate.finish()
 	return r, nil
+}
+
+// rateProfile is how a target states its rate limit: the header giving the budget, the window
+// it is counted over, and the documented budget when no answer carries the header.
+type rateProfile struct {
+	headers      []string
+	window       time.Duration
+	defaultLimit int
+	defaultNote  string
+}
+
+// rateProfileOf is the target's profile: Intercom's budget per 10-second window, Zendesk's per
+// minute (Enterprise's 700 when no answer says).
+func rateProfileOf(system string) rateProfile {
+	if system == "zendesk" {
+		return rateProfile{headers: []string{"X-Rate-Limit", "ratelimit-limit"}, window: time.Minute, defaultLimit: 700,
+			defaultNote: "Zendesk Enterprise's limit: the target sent no X-Rate-Limit"}
+	}
+	return rateProfile{headers: []string{"X-RateLimit-Limit"}, window: intercomWindow, defaultLimit: intercomDefaultLimit,
+		defaultNote: "Intercom's default for an app: the target sent no X-RateLimit-Limit"}
 }
 
 // finish adds the reads and the duration: each window admits RateLimit calls.
@@ -152,7 +179,10 @@ func (e *Estimate) finish() {
 	// The load's workspace check (GET /me), and the five directory reads of the transform that
 	// should precede it.
 	e.Reads = 6
-	e.Calls = e.PlanOps - e.Loaded + e.Reads
+	if e.Writes == 0 {
+		e.Writes = e.PlanOps - e.Loaded
+	}
+	e.Calls = e.Writes + e.Reads
 	windows := math.Ceil(float64(e.Calls) / float64(e.RateLimit))
 	e.Duration = time.Duration(windows) * e.Window
 }
@@ -215,7 +245,7 @@ func probeZendeskUser(ctx context.Context, dl extract.Downloader, url string) (s
 // permissions), compares its workspace with the pipeline's, and returns the directory and the
 // rate limit its first answer announced.
 func (p *Pipeline) checkTarget(ctx context.Context, r *PreflightReport, opts PreflightOptions) (*load.Directory, int) {
-	rec := &limitRecorder{next: baseRoundTripper(opts.HTTPClient)}
+	rec := &limitRecorder{next: baseRoundTripper(opts.HTTPClient), headers: rateProfileOf(p.Target.System).headers}
 	client := &http.Client{Transport: rec}
 	if opts.HTTPClient != nil {
 		client.Timeout = opts.HTTPClient.Timeout
@@ -237,8 +267,7 @@ func (p *Pipeline) checkTarget(ctx context.Context, r *PreflightReport, opts Pre
 	cred.Detail = fmt.Sprintf("accepted: workspace %s (%s, region %s), acting as %s", w.ID, w.Name, w.Region, w.MeEmail)
 	r.add(cred)
 	r.add(p.checkWorkspace(w))
-	r.add(Finding{Section: "target", Check: "permissions", Severity: Info,
-		Detail: "reading admins, teams, ticket types and ticket states works; Intercom shows no scopes through its API, so write permissions show on the first write (Developer Hub > your app > Authentication lists them)"})
+	r.add(Finding{Section: "target", Check: "permissions", Severity: Info, Detail: permissionsNote(p.Target.System)})
 	return dir, rec.get()
 }
 
@@ -257,22 +286,36 @@ func (p *Pipeline) checkWorkspace(w load.Workspace) Finding {
 	return f
 }
 
-// limitRecorder keeps the first X-RateLimit-Limit the target sends (GET /me comes first).
+// permissionsNote says what the directory reads showed of the credentials' permissions.
+func permissionsNote(system string) string {
+	if system == "zendesk" {
+		return "reading agents, groups, ticket, user and organization fields works, as an agent or admin; the Ticket Import API and Guide writes need an admin, which shows on the first write"
+	}
+	return "reading admins, teams, ticket types and ticket states works; Intercom shows no scopes through its API, so write permissions show on the first write (Developer Hub > your app > Authentication lists them)"
+}
+
+// limitRecorder keeps the first rate-limit budget the target sends in one of headers (the
+// directory's first read comes first).
 type limitRecorder struct {
-	next  http.RoundTripper
-	mu    sync.Mutex
-	limit int
+	next    http.RoundTripper
+	headers []string
+	mu      sync.Mutex
+	limit   int
 }
 
 func (l *limitRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := l.next.RoundTrip(req)
-	if err == nil {
-		if n, perr := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit")); perr == nil && n > 0 {
+	if err != nil {
+		return resp, err
+	}
+	for _, h := range l.headers {
+		if n, perr := strconv.Atoi(resp.Header.Get(h)); perr == nil && n > 0 {
 			l.mu.Lock()
 			if l.limit == 0 {
 				l.limit = n
 			}
 			l.mu.Unlock()
+			break
 		}
 	}
 	return resp, err
@@ -328,6 +371,13 @@ func (p *Pipeline) checkPlan(q *stagingQueries, r *PreflightReport, plan Finding
 	if q.has("load_outcomes") {
 		e.Loaded = q.count(`SELECT count(*) FROM plan_ops o JOIN load_outcomes l USING (op_id) WHERE l.event = 'loaded'`)
 	}
+	if p.Target.System == "zendesk" {
+		todo := `SELECT kind, payload FROM plan_ops`
+		if q.has("load_outcomes") {
+			todo += ` p WHERE NOT EXISTS (SELECT 1 FROM load_outcomes l WHERE l.op_id = p.op_id AND l.event = 'loaded')`
+		}
+		e.Writes = q.count(fmt.Sprintf(zendeskWritesQuery, todo))
+	}
 	plan.Detail = fmt.Sprintf("%s: %d operations, %d loaded by earlier runs", short12(q.text(`SELECT value FROM plan_meta WHERE key = 'plan_hash'`)), e.PlanOps, e.Loaded)
 	r.add(plan)
 	want, err := p.targetWorkspace()
@@ -339,6 +389,16 @@ func (p *Pipeline) checkPlan(q *stagingQueries, r *PreflightReport, plan Finding
 			Detail: fmt.Sprintf("the plan was made with the directory of workspace %q, not %q: run deskport transform -p %s again", planned, want, p.Path)})
 	}
 }
+
+// zendeskWritesQuery counts the calls a Zendesk load makes for the ops not loaded yet: users go
+// 100 to a create_or_update_many with at least one read of its job, a ticket import sends each
+// comment's file as an upload first, everything else is one call.
+const zendeskWritesQuery = `WITH todo AS (%s)
+SELECT CAST(coalesce((SELECT 2 * ceil(count(*) / 100) FROM todo WHERE kind = 'user'), 0)
+    + coalesce((SELECT sum(1 + coalesce(list_sum(list_transform(
+            from_json(payload -> '$.ticket.comments', '["JSON"]'), c -> coalesce(json_array_length(c -> 'attachments'), 0))), 0))
+        FROM todo WHERE kind = 'ticket_import'), 0)
+    + (SELECT count(*) FROM todo WHERE kind NOT IN ('user', 'ticket_import')) AS BIGINT)`
 
 func short12(s string) string {
 	if len(s) > 12 {

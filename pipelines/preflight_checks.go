@@ -240,27 +240,52 @@ func deref1(s *string) string {
 // targetSettings are the target's settings the API can neither read nor change, with where to
 // find each: the user checks them before the load.
 func targetSettings(system string) []Setting {
-	if system != "intercom" {
-		return nil
+	switch system {
+	case "zendesk":
+		return zendeskSettings
+	case "intercom":
+		return intercomSettings
 	}
-	return []Setting{
-		{Name: "Phone number validation",
-			Why:   "with it on, Intercom refuses contacts whose phone it cannot read; the transform drops invalid phones (kept in source_phone), so it can stay on",
-			Where: "Settings > Data > People data, the Phone attribute"},
-		{Name: "Email notifications to customers",
-			Why:   "admin replies can email the contact; deskport sets skip_notifications where the API takes it, but replies on conversations and workflows may still send",
-			Where: "Settings > Channels > Email (customer notifications), and Automation > Workflows triggered by new conversations or tickets"},
-		{Name: "Assignment defaults",
-			Why:   "balanced assignment or round robin may reassign migrated tickets left in a team inbox; inbox rules may assign, tag or reply",
-			Where: "Settings > Help Desk > Workload management (each team inbox's assignment method), Settings > Inbox > Rules"},
-		{Name: "Attachment types",
-			Why:   "types outside Intercom's defaults are refused until allowed; list the ones you allow in the pipeline so the transform keeps them",
-			Where: "Settings > Workspace > Security > Attachments"},
-		{Name: "Active campaigns, outbound messages and other apps",
-			Why:   "they spend the same rate-limit budget (25,000 calls a minute per workspace, 10,000 per app) and message migrated contacts; pause them during the load",
-			Where: "Outbound (live series, emails, posts, chats), Settings > Integrations > Apps"},
-		{Name: "Languages",
-			Why:   "translations and contacts' languages need the workspace to offer them; the API does not show which it offers",
-			Where: "Settings > Workspace > General > Languages (Multilingual)"},
-	}
+	return nil
+}
+
+// zendeskSettings are a Zendesk account's settings to check by hand before a load into it.
+var zendeskSettings = []Setting{
+	{Name: "Welcome email for new users",
+		Why:   "end users are created verified, so Zendesk sends no verification email, but the welcome email for users created by an agent still goes out while it is on",
+		Where: "Admin Center > People > Configuration > End users (Also send a welcome email…)"},
+	{Name: "Automations",
+		Why:   "imported tickets run no triggers, but time-based automations (close solved tickets after n days, pending reminders) act on them and may email requesters",
+		Where: "Admin Center > Objects and rules > Business rules > Automations"},
+	{Name: "User, organization and ticket fields",
+		Why:   "custom attributes go only to fields that exist when transform reads the account (field_no_target lists the others); create them first, then run transform again",
+		Where: "Admin Center > People > Configuration > User fields / Organization fields, and Objects and rules > Tickets > Fields"},
+	{Name: "Help Center languages",
+		Why:   "a translation in a language the Help Center does not offer is refused",
+		Where: "Guide admin > Settings > Language settings"},
+	{Name: "Other API clients",
+		Why:   "integrations and apps spend the same per-minute rate limit; pause them during the load",
+		Where: "Admin Center > Apps and integrations > APIs > Zendesk API (usage), and installed apps"},
+}
+
+// intercomSettings are an Intercom workspace's settings to check by hand before a load into it.
+var intercomSettings = []Setting{
+	{Name: "Phone number validation",
+		Why:   "with it on, Intercom refuses contacts whose phone it cannot read; the transform drops invalid phones (kept in source_phone), so it can stay on",
+		Where: "Settings > Data > People data, the Phone attribute"},
+	{Name: "Email notifications to customers",
+		Why:   "admin replies can email the contact; deskport sets skip_notifications where the API takes it, but replies on conversations and workflows may still send",
+		Where: "Settings > Channels > Email (customer notifications), and Automation > Workflows triggered by new conversations or tickets"},
+	{Name: "Assignment defaults",
+		Why:   "balanced assignment or round robin may reassign migrated tickets left in a team inbox; inbox rules may assign, tag or reply",
+		Where: "Settings > Help Desk > Workload management (each team inbox's assignment method), Settings > Inbox > Rules"},
+	{Name: "Attachment types",
+		Why:   "types outside Intercom's defaults are refused until allowed; list the ones you allow in the pipeline so the transform keeps them",
+		Where: "Settings > Workspace > Security > Attachments"},
+	{Name: "Active campaigns, outbound messages and other apps",
+		Why:   "they spend the same rate-limit budget (25,000 calls a minute per workspace, 10,000 per app) and message migrated contacts; pause them during the load",
+		Where: "Outbound (live series, emails, posts, chats), Settings > Integrations > Apps"},
+	{Name: "Languages",
+		Why:   "translations and contacts' languages need the workspace to offer them; the API does not show which it offers",
+		Where: "Settings > Workspace > General > Languages (Multilingual)"},
 }

@@ -147,6 +147,9 @@ func TestMigrateIntercomToZendesk(t *testing.T) {
 	checkImportedGuide(t, w)
 	checkOnce(t, w)
 	checkProfileFields(t, db, w)
+	if n := zd.Stats().VerificationEmails; n != 0 {
+		t.Errorf("Zendesk would have sent %d verification emails to migrated users", n)
+	}
 	// Intercom's migration admin has no Zendesk agent of its email: its replies are the default
 	// agent's, saying whose they were.
 	if n := count(t, db, `SELECT count(*) FROM plan_notes WHERE code = 'agent_unmatched'`); n == 0 {
@@ -360,5 +363,51 @@ func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%d duplicate %s in Zendesk", n, k)
 		}
+	}
+}
+
+// TestPreflightZendeskTarget: preflight of an Intercom → Zendesk plan uses Zendesk's rate limit
+// (per minute, from X-Rate-Limit), counts the calls the Zendesk load makes (a bulk call and a
+// job read per 100 users, uploads before imports) and lists Zendesk's settings to check.
+func TestPreflightZendeskTarget(t *testing.T) {
+	ctx := context.Background()
+	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
+	if _, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 150, Companies: 4, Conversations: 12, PartsPer: 2, Tickets: 3}); err != nil {
+		t.Fatal(err)
+	}
+	icSrv := httptest.NewServer(ic)
+	t.Cleanup(icSrv.Close)
+	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: 400, IncrementalRateLimit: -1})
+	zdSrv := httptest.NewServer(zd)
+	t.Cleanup(zdSrv.Close)
+	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	for _, stage := range []string{"extract", "transform"} {
+		if code, out, stderr := run(t, ctx, stage, "-p", file); code != 0 {
+			t.Fatalf("%s: %d %s\n%s", stage, code, stderr, out)
+		}
+	}
+	db := openStaging(t, file)
+	users := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'user'`)
+	others := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind <> 'user'`)
+	db.Close()
+	code, out, stderr := run(t, ctx, "preflight", "-p", file)
+	if code != 0 {
+		t.Fatalf("preflight: %d %s\n%s", code, stderr, out)
+	}
+	writes := 2*((users+99)/100) + others // the seed's conversations carry no files
+	for _, want := range []string{
+		fmt.Sprintf("%d API calls: %d for the %d of %d plan operations", writes+6, writes, users+others, users+others),
+		"at 400 requests per 1m0s (the target's X-Rate-Limit)",
+		"[ ] Automations", "[ ] User, organization and ticket fields",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preflight output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Phone number validation") {
+		t.Errorf("Intercom's settings listed for a Zendesk target:\n%s", out)
+	}
+	if users <= 100 {
+		t.Fatalf("%d users: the test wants more than one bulk call", users)
 	}
 }

@@ -101,11 +101,8 @@ func printPreflight(env *Env, p *pipelines.Pipeline, r *pipelines.PreflightRepor
 }
 
 func printEstimate(env *Env, e pipelines.Estimate) {
-	source := "the target's X-RateLimit-Limit"
-	if !e.Measured {
-		source = "Intercom's default for an app: the target sent no X-RateLimit-Limit"
-	}
-	fmt.Fprintf(env.Stdout, "\nestimate\n  %d API calls: %d plan operations, %d loaded already, %d reads\n", e.Calls, e.PlanOps, e.Loaded, e.Reads)
+	fmt.Fprintf(env.Stdout, "\nestimate\n  %d API calls: %d for the %d of %d plan operations not loaded yet, %d reads\n",
+		e.Calls, e.Writes, e.PlanOps-e.Loaded, e.PlanOps, e.Reads)
 	fmt.Fprintf(env.Stdout, "  at %d requests per %s (%s): about %s, if nothing else spends the budget\n",
-		e.RateLimit, e.Window, source, e.Duration.Round(time.Second))
+		e.RateLimit, e.Window, e.LimitSource, e.Duration.Round(time.Second))
 }
