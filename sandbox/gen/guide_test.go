@@ -57,3 +57,24 @@ func TestGuideHasWhatMigrationsTripOver(t *testing.T) {
 		t.Error("the Guide is not deterministic")
 	}
 }
+
+// An id freed by a delete is never handed out again, as Zendesk never reuses one.
+func TestKBIDsAreNotReusedAfterADelete(t *testing.T) {
+	a := Generate(Options{Seed: 3, Tickets: 1, Articles: 4})
+	create := func() int64 {
+		var id int64
+		if err := a.Write(func(ids *NewIDs) error {
+			id = ids.KB()
+			a.Guide.Categories = append(a.Guide.Categories, KBCategory{ID: id, Name: "c"})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	first := create()
+	a.Guide.Categories = a.Guide.Categories[:len(a.Guide.Categories)-1] // deleted
+	if second := create(); second == first {
+		t.Errorf("id %d handed out again after its record was deleted", first)
+	}
+}

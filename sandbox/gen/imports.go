@@ -40,11 +40,13 @@ func (n *NewIDs) Audit() int64 { return n.a.ids.Audit.plain() }
 // Attachment returns the next attachment id.
 func (n *NewIDs) Attachment() int64 { return n.a.ids.Attachment.plain() }
 
-// KB returns an id above every knowledge base id in use: the Guide's sequences live only
-// while it is generated, so created records continue from the largest id.
+// KB returns an id above every knowledge base id in use or ever handed out: the Guide's
+// sequences live only while it is generated, so created records continue from the largest id,
+// and an id freed by a delete is never given again (Zendesk never reuses one).
 func (n *NewIDs) KB() int64 {
 	if n.kb != 0 {
 		n.kb++
+		n.a.kbTop = n.kb
 		return n.kb
 	}
 	g := &n.a.Guide
@@ -72,6 +74,7 @@ func (n *NewIDs) KB() int64 {
 			bump(t.ID)
 		}
 	}
-	n.kb = top
+	top = max(top, n.a.kbTop+1)
+	n.kb, n.a.kbTop = top, top
 	return top
 }

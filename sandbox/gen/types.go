@@ -60,6 +60,7 @@ type Account struct {
 	version uint64
 	byID    map[int64]int // ticket id → index in Tickets
 	ids     idAllocators  // continues the id sequences for mutations
+	kbTop   int64         // the largest knowledge base id Write handed out
 }
 
 // User is an end user, agent or admin.
