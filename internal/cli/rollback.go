@@ -21,7 +21,9 @@ func newRollbackCmd(env *Env) *cobra.Command {
 tickets, then tickets, tags, contacts, companies), where the target's API can delete it. Each
 deletion is appended to the ledger as a deleted event, so a later load creates the record again.
 What the target cannot delete (ticket types, replies added to records of other runs, state
-changes) is listed with the reason. Run IDs are in load_runs, or printed by load and migrate.
+changes) is listed with the reason. Into Zendesk: tickets and end users are deleted for good,
+Guide records one by one; an agent, or a user or organization that records from before the run
+still use, is kept with the reason. Run IDs are in load_runs, or printed by load and migrate.
 --dry-run lists what would be deleted and what would stay, and changes nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -24,7 +24,9 @@ contacts, companies, tags) and compares them field by field with what the plan s
 priority and other attributes, requester, assignee, tags, each reply's author, kind, time, body
 and attachments, and the updates of later delta migrations. It also compares the target's own
 totals (contacts by role, tickets, conversations, companies, tags) with what the ledger says was
-migrated. --sample N reads N records of each kind, the same ones every time; --all reads every
+migrated. Into Zendesk: imported tickets with every comment (author, public, time, body, files),
+users, organizations and the Guide, and whether every migrated id is still in the account (its
+totals hold records from before the migration). --sample N reads N records of each kind, the same ones every time; --all reads every
 one. Differences are listed per record; the exit status is 0 only when there are none.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
