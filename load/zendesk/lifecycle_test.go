@@ -276,6 +276,20 @@ func TestVerify(t *testing.T) {
 			_, err := acct.UpdateUser(id("user:2"), time.Now(), func(u *gen.User) { u.OrganizationID = 0 })
 			return err
 		}},
+		{"a changed user field", "user:3", "user_fields.subscription_plan", func() error {
+			_, err := acct.UpdateUser(id("user:3"), time.Now(), func(u *gen.User) { u.Fields["subscription_plan"] = "free" })
+			return err
+		}},
+		{"a cleared organization field", "organization:4", "organization_fields.account_tier", func() error {
+			return acct.Write(func(*gen.NewIDs) error {
+				for i := range acct.Organizations {
+					if acct.Organizations[i].ID == id("organization:4") {
+						delete(acct.Organizations[i].Fields, "account_tier")
+					}
+				}
+				return nil
+			})
+		}},
 		{"a deleted ticket", "ticket_import:11", "record", func() error {
 			_, err := e.sim.UpdateTicket(id("ticket_import:11"), func(tk *gen.Ticket) { tk.Status = gen.StatusDeleted })
 			return err

@@ -28,9 +28,10 @@ func faultPlan(n int) []planOp {
 	add := func(stage int, s step) { ops = append(ops, planOp{step: s, stage: stage}) }
 	for i := range n {
 		add(1, step{fmt.Sprintf("organization:%d", i), "organization", nil,
-			fmt.Sprintf(`{"organization": {"name": "Company %d", "external_id": "ic-company:%d"}}`, i, i)})
+			fmt.Sprintf(`{"organization": {"name": "Company %d", "external_id": "ic-company:%d", "organization_fields": {"account_tier": "gold"}}}`, i, i)})
 		add(2, step{fmt.Sprintf("user:%d", i), "user", []string{fmt.Sprintf("organization:%d", i)},
-			fmt.Sprintf(`{"user": {"name": "Person %d", "email": "p%d@example.com", "role": "end-user", "external_id": "ic-contact:%d", "organization_ref": "organization:%d"}}`, i, i, i, i)})
+			fmt.Sprintf(`{"user": {"name": "Person %d", "email": "p%d@example.com", "role": "end-user", "external_id": "ic-contact:%d", "organization_ref": "organization:%d",
+				"user_fields": {"subscription_plan": "pro", "seats": %d}}}`, i, i, i, i, i+1)})
 	}
 	for i := range 3 * n {
 		user := fmt.Sprintf("user:%d", i%n)

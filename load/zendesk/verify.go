@@ -172,8 +172,9 @@ func (v *verification) checkTags(want, got []string) {
 // organizationPlan is an organization op's payload.
 type organizationPlan struct {
 	Organization struct {
-		Name       string `json:"name"`
-		ExternalID string `json:"external_id"`
+		Name       string                     `json:"name"`
+		ExternalID string                     `json:"external_id"`
+		Fields     map[string]json.RawMessage `json:"organization_fields"`
 	} `json:"organization"`
 }
 
@@ -184,8 +185,9 @@ func (v *verification) organization(ctx context.Context) error {
 	}
 	var got struct {
 		Organization struct {
-			Name       string `json:"name"`
-			ExternalID string `json:"external_id"`
+			Name       string                     `json:"name"`
+			ExternalID string                     `json:"external_id"`
+			Fields     map[string]json.RawMessage `json:"organization_fields"`
 		} `json:"organization"`
 	}
 	if err := v.get(ctx, "/api/v2/organizations/{id}.json", "/api/v2/organizations/"+v.rec.TargetID+".json", &got); err != nil {
@@ -193,19 +195,45 @@ func (v *verification) organization(ctx context.Context) error {
 	}
 	v.check("name", p.Organization.Name, got.Organization.Name)
 	v.check("external_id", p.Organization.ExternalID, got.Organization.ExternalID)
+	v.checkFields("organization_fields", p.Organization.Fields, got.Organization.Fields)
 	return nil
+}
+
+// checkFields compares the custom field values the plan sent with the record's: a field Zendesk
+// dropped (no such field, or a value it would not keep) reads back null.
+func (v *verification) checkFields(field string, want, got map[string]json.RawMessage) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if !sameJSON(want[k], got[k]) && !sameNumber(want[k], got[k]) {
+			v.differ(field+"."+k, string(want[k]), cmp.Or(string(got[k]), "null"))
+		}
+	}
+}
+
+// sameNumber says whether a and b are one number, one of them written as a string (Zendesk
+// answers some integer fields as strings).
+func sameNumber(a, b json.RawMessage) bool {
+	num := func(r json.RawMessage) string {
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			return s
+		}
+		return string(r)
+	}
+	x, y := num(a), num(b)
+	return x != "" && x == y
 }
 
 // userPlan is a user op's payload.
 type userPlan struct {
 	User struct {
-		Name            string   `json:"name"`
-		Email           string   `json:"email"`
-		ExternalID      string   `json:"external_id"`
-		Role            string   `json:"role"`
-		OrganizationRef string   `json:"organization_ref"`
-		OrganizationID  anyID    `json:"organization_id"`
-		Tags            []string `json:"tags"`
+		Name            string                     `json:"name"`
+		Email           string                     `json:"email"`
+		ExternalID      string                     `json:"external_id"`
+		Role            string                     `json:"role"`
+		OrganizationRef string                     `json:"organization_ref"`
+		OrganizationID  anyID                      `json:"organization_id"`
+		Tags            []string                   `json:"tags"`
+		Fields          map[string]json.RawMessage `json:"user_fields"`
 	} `json:"user"`
 }
 
@@ -216,13 +244,14 @@ func (v *verification) user(ctx context.Context) error {
 	}
 	var got struct {
 		User struct {
-			Name           string   `json:"name"`
-			Email          string   `json:"email"`
-			ExternalID     string   `json:"external_id"`
-			Role           string   `json:"role"`
-			OrganizationID anyID    `json:"organization_id"`
-			Active         *bool    `json:"active"`
-			Tags           []string `json:"tags"`
+			Name           string                     `json:"name"`
+			Email          string                     `json:"email"`
+			ExternalID     string                     `json:"external_id"`
+			Role           string                     `json:"role"`
+			OrganizationID anyID                      `json:"organization_id"`
+			Active         *bool                      `json:"active"`
+			Tags           []string                   `json:"tags"`
+			Fields         map[string]json.RawMessage `json:"user_fields"`
 		} `json:"user"`
 	}
 	if err := v.get(ctx, "/api/v2/users/{id}.json", "/api/v2/users/"+v.rec.TargetID+".json", &got); err != nil {
@@ -244,6 +273,7 @@ func (v *verification) user(ctx context.Context) error {
 		v.check("organization", org, orNone(g.OrganizationID))
 	}
 	v.checkTags(u.Tags, g.Tags)
+	v.checkFields("user_fields", u.Fields, g.Fields)
 	return nil
 }
 
