@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -55,6 +57,41 @@ type Verifier interface {
 	// Counts returns the target's own totals per entity beside what the loaded ops say the
 	// migration put there.
 	Counts(ctx context.Context, loaded []Loaded) ([]Count, error)
+}
+
+// RecordCheck collects the differences found reading one record back; each target's verifier
+// keeps one per record, so every target names them alike.
+type RecordCheck struct {
+	Rec   VerifyRecord
+	Found []Difference
+}
+
+// Differ records that field holds got where the plan meant want.
+func (c *RecordCheck) Differ(field string, want, got any) {
+	c.Found = append(c.Found, Difference{Entity: c.Rec.Entity, SourceID: c.Rec.SourceID, TargetID: c.Rec.TargetID,
+		OpID: c.Rec.ID, Field: field, Want: fmt.Sprint(want), Got: fmt.Sprint(got)})
+}
+
+// Check records a difference when want and got do not print alike.
+func (c *RecordCheck) Check(field string, want, got any) {
+	if fmt.Sprint(want) != fmt.Sprint(got) {
+		c.Differ(field, want, got)
+	}
+}
+
+// SameJSON compares two JSON values by meaning (1 and 1.0, key order); absent is null.
+func SameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if len(a) == 0 {
+		a = json.RawMessage("null")
+	}
+	if len(b) == 0 {
+		b = json.RawMessage("null")
+	}
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b))
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // VerifyOptions configure a verification.

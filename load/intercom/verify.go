@@ -1,16 +1,13 @@
 package intercom
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,34 +33,21 @@ func (c *Client) Verifies(kind string) bool { _, ok := verifiers[kind]; return o
 // VerifyRecord reads rec back and lists the fields that differ from its plan. A record the
 // target no longer has is one difference (field "record"), not an error.
 func (c *Client) VerifyRecord(ctx context.Context, rec load.VerifyRecord) ([]load.Difference, error) {
-	v := &verification{c: c, rec: rec, x: &exec{c: c, op: rec.Op, refs: rec.Refs}}
+	v := &verification{RecordCheck: load.RecordCheck{Rec: rec}, c: c, x: &exec{c: c, op: rec.Op, refs: rec.Refs}}
 	err := verifiers[rec.Kind](v, ctx)
 	var oe *load.OpError
 	if errors.As(err, &oe) && oe.Status == http.StatusNotFound {
-		v.differ("record", "present", "missing (404)")
+		v.Differ("record", "present", "missing (404)")
 		err = nil
 	}
-	return v.diffs, err
+	return v.Found, err
 }
 
 // verification is the reading back of one record.
 type verification struct {
-	c     *Client
-	rec   load.VerifyRecord
-	x     *exec
-	diffs []load.Difference
-}
-
-func (v *verification) differ(field string, want, got any) {
-	v.diffs = append(v.diffs, load.Difference{Entity: v.rec.Entity, SourceID: v.rec.SourceID, TargetID: v.rec.TargetID,
-		OpID: v.rec.ID, Field: field, Want: fmt.Sprint(want), Got: fmt.Sprint(got)})
-}
-
-// check records a difference when want and got differ.
-func (v *verification) check(field string, want, got any) {
-	if fmt.Sprint(want) != fmt.Sprint(got) {
-		v.differ(field, want, got)
-	}
+	load.RecordCheck
+	c *Client
+	x *exec
 }
 
 // get reads path into out.
@@ -74,7 +58,7 @@ func (v *verification) get(ctx context.Context, route, path string, out any) err
 // payload decodes op's payload; a payload verify cannot read is a difference of the plan itself.
 func (v *verification) payload(op load.Op, p any) bool {
 	if err := json.Unmarshal(op.Payload, p); err != nil {
-		v.differ("plan", "a readable payload of "+op.ID, err)
+		v.Differ("plan", "a readable payload of "+op.ID, err)
 		return false
 	}
 	return true
@@ -83,7 +67,7 @@ func (v *verification) payload(op load.Op, p any) bool {
 // attached lists the loaded ops of kind hanging off the record, in plan order.
 func (v *verification) attached(kind string) []load.Loaded {
 	var out []load.Loaded
-	for _, a := range v.rec.Attached {
+	for _, a := range v.Rec.Attached {
 		if a.Kind == kind {
 			out = append(out, a)
 		}
@@ -92,7 +76,7 @@ func (v *verification) attached(kind string) []load.Loaded {
 }
 
 // ref is the target id of an op the record refers to ("" when it is not loaded).
-func (v *verification) ref(op string) string { return v.rec.Refs[op] }
+func (v *verification) ref(op string) string { return v.Rec.Refs[op] }
 
 // ticketJSON is a ticket as GET /tickets/{id} returns it.
 type ticketJSON struct {
@@ -131,37 +115,37 @@ func (t tagList) ids() []string {
 
 func (v *verification) ticket(ctx context.Context) error {
 	var p ticketPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	var got ticketJSON
-	if err := v.get(ctx, "/tickets/{id}", "/tickets/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/tickets/{id}", "/tickets/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
 	typeID := string(p.TicketTypeID)
 	if typeID == "" {
 		typeID = v.ref(p.TicketTypeRef)
 	}
-	v.check("type", typeID, got.TicketType.ID)
+	v.Check("type", typeID, got.TicketType.ID)
 	var requester string
 	if len(got.Contacts.Contacts) > 0 {
 		requester = string(got.Contacts.Contacts[0].ID)
 	}
-	v.check("requester", v.ref(p.ContactRef), requester)
+	v.Check("requester", v.ref(p.ContactRef), requester)
 	if p.CreatedAt != nil {
-		v.check("created_at", *p.CreatedAt, got.CreatedAt)
+		v.Check("created_at", *p.CreatedAt, got.CreatedAt)
 	}
 	want := v.ticketWanted(p)
 	for _, name := range slices.Sorted(maps.Keys(want.attrs)) {
-		if !sameJSON(want.attrs[name], got.TicketAttributes[name]) {
-			v.differ("ticket_attributes."+name, string(want.attrs[name]), string(got.TicketAttributes[name]))
+		if !load.SameJSON(want.attrs[name], got.TicketAttributes[name]) {
+			v.Differ("ticket_attributes."+name, string(want.attrs[name]), string(got.TicketAttributes[name]))
 		}
 	}
 	if want.state != "" {
-		v.check("state", want.state, got.TicketState.ID)
+		v.Check("state", want.state, got.TicketState.ID)
 	}
-	v.check("admin_assignee", orZero(want.admin), orZero(string(got.AdminAssigneeID)))
-	v.check("team_assignee", orZero(want.team), orZero(string(got.TeamAssigneeID)))
+	v.Check("admin_assignee", orZero(want.admin), orZero(string(got.AdminAssigneeID)))
+	v.Check("team_assignee", orZero(want.team), orZero(string(got.TeamAssigneeID)))
 	v.checkTags(got.Tags.ids())
 	v.checkParts(got.parts())
 	return nil
@@ -214,15 +198,6 @@ func orZero(id string) string {
 	return id
 }
 
-// sameJSON compares two JSON values by meaning (1 and 1.0, key order).
-func sameJSON(a, b json.RawMessage) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b))
-	}
-	return reflect.DeepEqual(x, y)
-}
-
 // checkTags compares the record's tags with the tags its loaded taggings attached.
 func (v *verification) checkTags(got []string) {
 	var want []string
@@ -235,7 +210,7 @@ func (v *verification) checkTags(got []string) {
 	slices.Sort(want)
 	got = slices.Sorted(slices.Values(got))
 	if !slices.Equal(want, got) {
-		v.differ("tags", want, got)
+		v.Differ("tags", want, got)
 	}
 }
 
@@ -259,13 +234,13 @@ func (v *verification) checkParts(parts []partJSON) {
 		field := "parts[" + op.ID + "]"
 		got, ok := byID[op.TargetID]
 		if !ok {
-			v.differ(field, "a "+p.MessageType+" created at "+fmtTime(p.CreatedAt), "missing")
+			v.Differ(field, "a "+p.MessageType+" created at "+fmtTime(p.CreatedAt), "missing")
 			continue
 		}
 		v.checkPart(field, &p, got)
 	}
 	if replies != len(planned) {
-		v.differ("parts.count", len(planned), replies)
+		v.Differ("parts.count", len(planned), replies)
 	}
 }
 
@@ -278,15 +253,15 @@ func (v *verification) checkPart(field string, p *partPayload, got *partJSON) {
 	if gotType != "admin" && gotType != "bot" {
 		gotType = "user" // lead and contact are users to the plan
 	}
-	v.check(field+".author", p.AuthorType+" "+author, gotType+" "+string(got.Author.ID))
-	v.check(field+".kind", p.MessageType, got.PartType)
+	v.Check(field+".author", p.AuthorType+" "+author, gotType+" "+string(got.Author.ID))
+	v.Check(field+".kind", p.MessageType, got.PartType)
 	if p.CreatedAt != nil {
-		v.check(field+".created_at", *p.CreatedAt, got.CreatedAt)
+		v.Check(field+".created_at", *p.CreatedAt, got.CreatedAt)
 	}
 	if !sameBody(p.Body, got.Body) {
-		v.differ(field+".body", bodyText(p.Body), bodyText(got.Body))
+		v.Differ(field+".body", bodyText(p.Body), bodyText(got.Body))
 	}
-	v.check(field+".attachments", len(p.Attachments), len(got.Attachments))
+	v.Check(field+".attachments", len(p.Attachments), len(got.Attachments))
 }
 
 func fmtTime(t *int64) string {
@@ -313,19 +288,19 @@ type conversationJSON struct {
 
 func (v *verification) conversation(ctx context.Context) error {
 	var p conversationPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	var got conversationJSON
-	if err := v.get(ctx, "/conversations/{id}", "/conversations/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/conversations/{id}", "/conversations/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
-	v.check("requester", v.ref(p.ContactRef), got.Source.Author.ID)
+	v.Check("requester", v.ref(p.ContactRef), got.Source.Author.ID)
 	if p.CreatedAt != nil {
-		v.check("created_at", *p.CreatedAt, got.CreatedAt)
+		v.Check("created_at", *p.CreatedAt, got.CreatedAt)
 	}
 	if !sameBody(p.Body, got.Source.Body) {
-		v.differ("body", bodyText(p.Body), bodyText(got.Source.Body))
+		v.Differ("body", bodyText(p.Body), bodyText(got.Source.Body))
 	}
 	state := ""
 	for _, s := range v.attached(kindTicketState) {
@@ -344,11 +319,11 @@ func (v *verification) conversation(ctx context.Context) error {
 			state = "closed"
 		}
 		if up.Title != "" {
-			v.check("title", up.Title, got.Title)
+			v.Check("title", up.Title, got.Title)
 		}
 	}
 	if state != "" {
-		v.check("state", state, got.State)
+		v.Check("state", state, got.State)
 	}
 	v.checkTags(got.Tags.ids())
 	v.checkParts(got.parts())
@@ -387,7 +362,7 @@ func (a addressable) ids() []string {
 
 func (v *verification) contact(ctx context.Context) error {
 	var p contactPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	for _, u := range v.attached(kindContactUpdate) {
@@ -397,20 +372,20 @@ func (v *verification) contact(ctx context.Context) error {
 		}
 	}
 	var got contactJSON
-	if err := v.get(ctx, "/contacts/{id}", "/contacts/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/contacts/{id}", "/contacts/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
-	v.check("role", cmp.Or(p.Role, "user"), got.Role)
-	v.check("external_id", p.ExternalID, got.ExternalID)
-	v.check("email", strings.ToLower(p.Email), strings.ToLower(got.Email))
-	v.check("phone", p.Phone, got.Phone)
-	v.check("name", p.Name, got.Name)
+	v.Check("role", cmp.Or(p.Role, "user"), got.Role)
+	v.Check("external_id", p.ExternalID, got.ExternalID)
+	v.Check("email", strings.ToLower(p.Email), strings.ToLower(got.Email))
+	v.Check("phone", p.Phone, got.Phone)
+	v.Check("name", p.Name, got.Name)
 	if p.SignedUpAt != nil {
-		v.check("signed_up_at", *p.SignedUpAt, deref(got.SignedUpAt))
+		v.Check("signed_up_at", *p.SignedUpAt, deref(got.SignedUpAt))
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.CustomAttributes.set())) {
-		if !sameJSON(p.CustomAttributes[name], got.CustomAttributes[name]) {
-			v.differ("custom_attributes."+name, string(p.CustomAttributes[name]), string(got.CustomAttributes[name]))
+		if !load.SameJSON(p.CustomAttributes[name], got.CustomAttributes[name]) {
+			v.Differ("custom_attributes."+name, string(p.CustomAttributes[name]), string(got.CustomAttributes[name]))
 		}
 	}
 	var companies []string
@@ -436,17 +411,17 @@ func (v *verification) contact(ctx context.Context) error {
 func (v *verification) checkSet(field string, want []string, got addressable) {
 	slices.Sort(want)
 	if got.HasMore {
-		v.check(field+".count", len(want), got.TotalCount)
+		v.Check(field+".count", len(want), got.TotalCount)
 		return
 	}
 	if have := slices.Sorted(slices.Values(got.ids())); !slices.Equal(want, have) {
-		v.differ(field, want, have)
+		v.Differ(field, want, have)
 	}
 }
 
 func (v *verification) company(ctx context.Context) error {
 	var p companyPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	var got struct {
@@ -454,30 +429,30 @@ func (v *verification) company(ctx context.Context) error {
 		Name            string `json:"name"`
 		RemoteCreatedAt *int64 `json:"remote_created_at"`
 	}
-	if err := v.get(ctx, "/companies/{id}", "/companies/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/companies/{id}", "/companies/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
-	v.check("company_id", p.CompanyID, got.CompanyID)
-	v.check("name", p.Name, got.Name)
+	v.Check("company_id", p.CompanyID, got.CompanyID)
+	v.Check("name", p.Name, got.Name)
 	if p.RemoteCreatedAt != nil {
-		v.check("remote_created_at", *p.RemoteCreatedAt, deref(got.RemoteCreatedAt))
+		v.Check("remote_created_at", *p.RemoteCreatedAt, deref(got.RemoteCreatedAt))
 	}
 	return nil
 }
 
 func (v *verification) tag(ctx context.Context) error {
 	var p tagPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	var got struct {
 		Name string `json:"name"`
 	}
-	if err := v.get(ctx, "/tags/{id}", "/tags/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/tags/{id}", "/tags/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
 	// Tags are one per name, case-insensitively: a tag that existed under another case is ours.
-	v.check("name", strings.ToLower(p.Name), strings.ToLower(got.Name))
+	v.Check("name", strings.ToLower(p.Name), strings.ToLower(got.Name))
 	return nil
 }
 

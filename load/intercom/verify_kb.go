@@ -53,7 +53,7 @@ type articleJSON struct {
 
 func (v *verification) article(ctx context.Context) error {
 	var p articlePayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	want := kbContents{}
@@ -75,27 +75,27 @@ func (v *verification) article(ctx context.Context) error {
 		}
 	}
 	var got articleJSON
-	if err := v.get(ctx, "/articles/{id}", "/articles/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/articles/{id}", "/articles/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
-	v.check("title", p.Title, got.Title)
-	v.check("state", p.State, got.State)
-	v.check("section", v.ref(p.ParentRef), got.ParentID)
+	v.Check("title", p.Title, got.Title)
+	v.Check("state", p.State, got.State)
+	v.Check("section", v.ref(p.ParentRef), got.ParentID)
 	if p.AuthorID != "" {
-		v.check("author", p.AuthorID, got.AuthorID)
+		v.Check("author", p.AuthorID, got.AuthorID)
 	}
 	if !sameBody(p.Body, got.Body) {
-		v.differ("body", bodyText(p.Body), bodyText(got.Body))
+		v.Differ("body", bodyText(p.Body), bodyText(got.Body))
 	}
 	for _, loc := range slices.Sorted(maps.Keys(want)) {
 		w, g := want[loc], got.TranslatedContent[loc]
 		field := "translated_content." + loc
-		v.check(field+".title", w.Title, g.Title)
+		v.Check(field+".title", w.Title, g.Title)
 		if w.State != "" {
-			v.check(field+".state", w.State, g.State)
+			v.Check(field+".state", w.State, g.State)
 		}
 		if !sameBody(w.Body, g.Body) {
-			v.differ(field+".body", bodyText(w.Body), bodyText(g.Body))
+			v.Differ(field+".body", bodyText(w.Body), bodyText(g.Body))
 		}
 	}
 	return nil
@@ -103,7 +103,7 @@ func (v *verification) article(ctx context.Context) error {
 
 func (v *verification) collection(ctx context.Context) error {
 	var p collectionPayload
-	if !v.payload(v.rec.Op, &p) {
+	if !v.payload(v.Rec.Op, &p) {
 		return nil
 	}
 	var got struct {
@@ -111,17 +111,17 @@ func (v *verification) collection(ctx context.Context) error {
 		ParentID          flexID     `json:"parent_id"`
 		TranslatedContent kbContents `json:"translated_content"`
 	}
-	if err := v.get(ctx, "/help_center/collections/{id}", "/help_center/collections/"+url.PathEscape(v.rec.TargetID), &got); err != nil {
+	if err := v.get(ctx, "/help_center/collections/{id}", "/help_center/collections/"+url.PathEscape(v.Rec.TargetID), &got); err != nil {
 		return err
 	}
-	v.check("name", p.Name, got.Name)
-	v.check("parent", v.ref(p.ParentRef), got.ParentID)
+	v.Check("name", p.Name, got.Name)
+	v.Check("parent", v.ref(p.ParentRef), got.ParentID)
 	want := kbContents{}
 	if len(p.TranslatedContent) > 0 {
 		_ = json.Unmarshal(p.TranslatedContent, &want)
 	}
 	for _, loc := range slices.Sorted(maps.Keys(want)) {
-		v.check("translated_content."+loc+".name", want[loc].Name, got.TranslatedContent[loc].Name)
+		v.Check("translated_content."+loc+".name", want[loc].Name, got.TranslatedContent[loc].Name)
 	}
 	return nil
 }

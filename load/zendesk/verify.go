@@ -1,7 +1,6 @@
 package zendesk
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,39 +39,26 @@ func (c *Client) Verifies(kind string) bool { _, ok := verifiers[kind]; return o
 // VerifyRecord reads rec back and lists the fields that differ from its plan. A record the
 // account no longer has is one difference (field "record"), not an error.
 func (c *Client) VerifyRecord(ctx context.Context, rec load.VerifyRecord) ([]load.Difference, error) {
-	v := &verification{x: &exec{c: c, op: rec.Op, refs: rec.Refs}, rec: rec}
+	v := &verification{RecordCheck: load.RecordCheck{Rec: rec}, x: &exec{c: c, op: rec.Op, refs: rec.Refs}}
 	err := verifiers[rec.Kind](v, ctx)
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
-		v.differ("record", "present", "missing (404)")
+		v.Differ("record", "present", "missing (404)")
 		err = nil
 	}
-	return v.diffs, v.x.fail(err)
+	return v.Found, v.x.fail(err)
 }
 
 // verification is the reading back of one record.
 type verification struct {
-	x     *exec
-	rec   load.VerifyRecord
-	diffs []load.Difference
-}
-
-func (v *verification) differ(field string, want, got any) {
-	v.diffs = append(v.diffs, load.Difference{Entity: v.rec.Entity, SourceID: v.rec.SourceID, TargetID: v.rec.TargetID,
-		OpID: v.rec.ID, Field: field, Want: fmt.Sprint(want), Got: fmt.Sprint(got)})
-}
-
-// check records a difference when want and got differ.
-func (v *verification) check(field string, want, got any) {
-	if fmt.Sprint(want) != fmt.Sprint(got) {
-		v.differ(field, want, got)
-	}
+	load.RecordCheck
+	x *exec
 }
 
 // payload decodes the op's payload; one verify cannot read is a difference of the plan itself.
 func (v *verification) payload(p any) bool {
-	if err := json.Unmarshal(v.rec.Payload, p); err != nil {
-		v.differ("plan", "a readable payload", err)
+	if err := json.Unmarshal(v.Rec.Payload, p); err != nil {
+		v.Differ("plan", "a readable payload", err)
 		return false
 	}
 	return true
@@ -87,7 +72,7 @@ func (v *verification) get(ctx context.Context, route, path string, out any) err
 // id is the target id the plan means: the loaded op ref names, else the id it gives.
 func (v *verification) id(ref string, id anyID) string {
 	if ref != "" {
-		return v.rec.Refs[ref]
+		return v.Rec.Refs[ref]
 	}
 	return string(id)
 }
@@ -124,23 +109,8 @@ func sameTime(a, b string) bool {
 
 func (v *verification) checkTime(field, want, got string) {
 	if want != "" && !sameTime(want, got) {
-		v.differ(field, want, got)
+		v.Differ(field, want, got)
 	}
-}
-
-// sameJSON compares two JSON values by meaning (1 and 1.0, key order); absent is null.
-func sameJSON(a, b json.RawMessage) bool {
-	var x, y any
-	if len(a) == 0 {
-		a = json.RawMessage("null")
-	}
-	if len(b) == 0 {
-		b = json.RawMessage("null")
-	}
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b))
-	}
-	return reflect.DeepEqual(x, y)
 }
 
 var markup = regexp.MustCompile(`<[^>]*>`)
@@ -165,7 +135,7 @@ func (v *verification) checkTags(want, got []string) {
 		}
 	}
 	if len(missing) > 0 {
-		v.differ("tags", "with "+strings.Join(missing, " "), strings.Join(slices.Sorted(slices.Values(got)), " "))
+		v.Differ("tags", "with "+strings.Join(missing, " "), strings.Join(slices.Sorted(slices.Values(got)), " "))
 	}
 }
 
@@ -190,11 +160,11 @@ func (v *verification) organization(ctx context.Context) error {
 			Fields     map[string]json.RawMessage `json:"organization_fields"`
 		} `json:"organization"`
 	}
-	if err := v.get(ctx, "/api/v2/organizations/{id}.json", "/api/v2/organizations/"+v.rec.TargetID+".json", &got); err != nil {
+	if err := v.get(ctx, "/api/v2/organizations/{id}.json", "/api/v2/organizations/"+v.Rec.TargetID+".json", &got); err != nil {
 		return err
 	}
-	v.check("name", p.Organization.Name, got.Organization.Name)
-	v.check("external_id", p.Organization.ExternalID, got.Organization.ExternalID)
+	v.Check("name", p.Organization.Name, got.Organization.Name)
+	v.Check("external_id", p.Organization.ExternalID, got.Organization.ExternalID)
 	v.checkFields("organization_fields", p.Organization.Fields, got.Organization.Fields)
 	return nil
 }
@@ -203,8 +173,8 @@ func (v *verification) organization(ctx context.Context) error {
 // dropped (no such field, or a value it would not keep) reads back null.
 func (v *verification) checkFields(field string, want, got map[string]json.RawMessage) {
 	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if !sameJSON(want[k], got[k]) && !sameNumber(want[k], got[k]) {
-			v.differ(field+"."+k, string(want[k]), cmp.Or(string(got[k]), "null"))
+		if !load.SameJSON(want[k], got[k]) && !sameNumber(want[k], got[k]) {
+			v.Differ(field+"."+k, string(want[k]), cmp.Or(string(got[k]), "null"))
 		}
 	}
 }
@@ -254,23 +224,23 @@ func (v *verification) user(ctx context.Context) error {
 			Fields         map[string]json.RawMessage `json:"user_fields"`
 		} `json:"user"`
 	}
-	if err := v.get(ctx, "/api/v2/users/{id}.json", "/api/v2/users/"+v.rec.TargetID+".json", &got); err != nil {
+	if err := v.get(ctx, "/api/v2/users/{id}.json", "/api/v2/users/"+v.Rec.TargetID+".json", &got); err != nil {
 		return err
 	}
 	u, g := p.User, got.User
 	if g.Active != nil && !*g.Active {
-		v.differ("active", true, "false (deleted)")
+		v.Differ("active", true, "false (deleted)")
 	}
-	v.check("name", u.Name, g.Name)
+	v.Check("name", u.Name, g.Name)
 	if u.Email != "" {
-		v.check("email", strings.ToLower(u.Email), strings.ToLower(g.Email))
+		v.Check("email", strings.ToLower(u.Email), strings.ToLower(g.Email))
 	}
-	v.check("external_id", u.ExternalID, g.ExternalID)
+	v.Check("external_id", u.ExternalID, g.ExternalID)
 	if u.Role != "" {
-		v.check("role", u.Role, g.Role)
+		v.Check("role", u.Role, g.Role)
 	}
 	if org := v.id(u.OrganizationRef, u.OrganizationID); org != "" {
-		v.check("organization", org, orNone(g.OrganizationID))
+		v.Check("organization", org, orNone(g.OrganizationID))
 	}
 	v.checkTags(u.Tags, g.Tags)
 	v.checkFields("user_fields", u.Fields, g.Fields)
@@ -355,7 +325,7 @@ func (v *verification) ticket(ctx context.Context) error {
 	var got struct {
 		Ticket ticketJSON `json:"ticket"`
 	}
-	path := "/api/v2/tickets/" + v.rec.TargetID
+	path := "/api/v2/tickets/" + v.Rec.TargetID
 	if err := v.get(ctx, "/api/v2/tickets/{id}.json", path+".json", &got); err != nil {
 		return err
 	}
@@ -371,23 +341,23 @@ func (v *verification) ticket(ctx context.Context) error {
 		return err
 	}
 	t, g := p.Ticket, got.Ticket
-	v.check("subject", t.Subject, g.Subject)
-	v.check("status", cmp.Or(t.Status, "new"), g.Status)
+	v.Check("subject", t.Subject, g.Subject)
+	v.Check("status", cmp.Or(t.Status, "new"), g.Status)
 	v.checkTime("created_at", t.CreatedAt, g.CreatedAt)
 	v.checkTime("updated_at", v.updatedAt(t.UpdatedAt, t.CreatedAt, t.Comments), g.UpdatedAt)
-	v.check("requester", v.id(t.RequesterRef, t.RequesterID), g.RequesterID)
+	v.Check("requester", v.id(t.RequesterRef, t.RequesterID), g.RequesterID)
 	if s := v.id(t.SubmitterRef, t.SubmitterID); s != "" {
-		v.check("submitter", s, g.SubmitterID)
+		v.Check("submitter", s, g.SubmitterID)
 	}
 	if o := v.id(t.OrganizationRef, t.OrganizationID); o != "" {
-		v.check("organization", o, orNone(g.OrganizationID))
+		v.Check("organization", o, orNone(g.OrganizationID))
 	}
 	for _, f := range []struct {
 		name      string
 		want, got anyID
 	}{{"assignee", t.AssigneeID, g.AssigneeID}, {"group", t.GroupID, g.GroupID}, {"priority", anyID(t.Priority), anyID(g.Priority)}, {"type", anyID(t.Type), anyID(g.Type)}} {
 		if f.want != "" {
-			v.check(f.name, f.want, orNone(f.got))
+			v.Check(f.name, f.want, orNone(f.got))
 		}
 	}
 	v.checkTags(t.Tags, g.Tags)
@@ -396,8 +366,8 @@ func (v *verification) ticket(ctx context.Context) error {
 		have[f.ID] = f.Value
 	}
 	for _, f := range t.CustomFields {
-		if !sameJSON(f.Value, have[f.ID]) {
-			v.differ("custom_fields."+string(f.ID), string(f.Value), cmp.Or(string(have[f.ID]), "null"))
+		if !load.SameJSON(f.Value, have[f.ID]) {
+			v.Differ("custom_fields."+string(f.ID), string(f.Value), cmp.Or(string(have[f.ID]), "null"))
 		}
 	}
 	v.checkComments(t.CreatedAt, t.Comments, comments)
@@ -446,7 +416,7 @@ func (v *verification) checkComments(ticketCreated string, plan []commentPlan, g
 		}
 		return
 	}
-	v.differ("comments.count", len(want), len(got))
+	v.Differ("comments.count", len(want), len(got))
 	used := make([]bool, len(got))
 	next := 0
 	for i := range want {
@@ -454,7 +424,7 @@ func (v *verification) checkComments(ticketCreated string, plan []commentPlan, g
 			return sameTime(want[i].createdAt, c.CreatedAt) && text(c.HTMLBody) == want[i].body
 		})
 		if k < 0 {
-			v.differ(fmt.Sprintf("comments[%d]", i), fmt.Sprintf("a comment of %s at %s", orNone(anyID(want[i].author)), want[i].createdAt), "missing")
+			v.Differ(fmt.Sprintf("comments[%d]", i), fmt.Sprintf("a comment of %s at %s", orNone(anyID(want[i].author)), want[i].createdAt), "missing")
 			continue
 		}
 		used[next+k] = true
@@ -463,7 +433,7 @@ func (v *verification) checkComments(ticketCreated string, plan []commentPlan, g
 	}
 	for k, c := range got {
 		if !used[k] {
-			v.differ(fmt.Sprintf("comments[+%d]", k), "none", fmt.Sprintf("a comment of %s at %s the plan does not have", c.AuthorID, c.CreatedAt))
+			v.Differ(fmt.Sprintf("comments[+%d]", k), "none", fmt.Sprintf("a comment of %s at %s the plan does not have", c.AuthorID, c.CreatedAt))
 		}
 	}
 }
@@ -471,14 +441,14 @@ func (v *verification) checkComments(ticketCreated string, plan []commentPlan, g
 func (v *verification) checkComment(i int, w *plannedComment, g *commentJSON) {
 	field := fmt.Sprintf("comments[%d].", i)
 	if w.author != "" {
-		v.check(field+"author", w.author, g.AuthorID)
+		v.Check(field+"author", w.author, g.AuthorID)
 	}
-	v.check(field+"public", w.public, g.Public)
+	v.Check(field+"public", w.public, g.Public)
 	if body := text(g.HTMLBody); body != w.body {
-		v.differ(field+"body", w.body, body)
+		v.Differ(field+"body", w.body, body)
 	}
 	v.checkTime(field+"created_at", w.createdAt, g.CreatedAt)
-	v.check(field+"attachments", w.files, len(g.Attachments))
+	v.Check(field+"attachments", w.files, len(g.Attachments))
 }
 
 func compareTimes(a, b string) int {

@@ -25,10 +25,10 @@ func (v *verification) category(ctx context.Context) error {
 			Name string `json:"name"`
 		} `json:"category"`
 	}
-	if err := v.get(ctx, "/api/v2/help_center/categories/{id}.json", "/api/v2/help_center/categories/"+v.rec.TargetID+".json", &got); err != nil {
+	if err := v.get(ctx, "/api/v2/help_center/categories/{id}.json", "/api/v2/help_center/categories/"+v.Rec.TargetID+".json", &got); err != nil {
 		return err
 	}
-	v.check("name", p.Category.Name, got.Category.Name)
+	v.Check("name", p.Category.Name, got.Category.Name)
 	return nil
 }
 
@@ -50,12 +50,12 @@ func (v *verification) section(ctx context.Context) error {
 			ParentSectionID anyID  `json:"parent_section_id"`
 		} `json:"section"`
 	}
-	if err := v.get(ctx, "/api/v2/help_center/sections/{id}.json", "/api/v2/help_center/sections/"+v.rec.TargetID+".json", &got); err != nil {
+	if err := v.get(ctx, "/api/v2/help_center/sections/{id}.json", "/api/v2/help_center/sections/"+v.Rec.TargetID+".json", &got); err != nil {
 		return err
 	}
-	v.check("name", p.Section.Name, got.Section.Name)
-	v.check("category", v.id(p.CategoryRef, ""), got.Section.CategoryID)
-	v.check("parent_section", orNone(anyID(v.id(p.ParentSectionRef, ""))), orNone(got.Section.ParentSectionID))
+	v.Check("name", p.Section.Name, got.Section.Name)
+	v.Check("category", v.id(p.CategoryRef, ""), got.Section.CategoryID)
+	v.Check("parent_section", orNone(anyID(v.id(p.ParentSectionRef, ""))), orNone(got.Section.ParentSectionID))
 	return nil
 }
 
@@ -84,21 +84,21 @@ func (v *verification) article(ctx context.Context) error {
 			AuthorID     anyID  `json:"author_id"`
 		} `json:"article"`
 	}
-	if err := v.get(ctx, "/api/v2/help_center/articles/{id}.json", "/api/v2/help_center/articles/"+v.rec.TargetID+".json", &got); err != nil {
+	if err := v.get(ctx, "/api/v2/help_center/articles/{id}.json", "/api/v2/help_center/articles/"+v.Rec.TargetID+".json", &got); err != nil {
 		return err
 	}
 	a, g := p.Article, got.Article
-	v.check("title", a.Title, g.Title)
-	v.check("section", v.id(p.SectionRef, ""), orNone(g.SectionID))
+	v.Check("title", a.Title, g.Title)
+	v.Check("section", v.id(p.SectionRef, ""), orNone(g.SectionID))
 	if a.Locale != "" {
-		v.check("locale", strings.ToLower(a.Locale), strings.ToLower(g.SourceLocale))
+		v.Check("locale", strings.ToLower(a.Locale), strings.ToLower(g.SourceLocale))
 	}
-	v.check("draft", a.Draft, g.Draft)
+	v.Check("draft", a.Draft, g.Draft)
 	if author := v.id(p.AuthorRef, p.AuthorID); author != "" {
-		v.check("author", author, g.AuthorID)
+		v.Check("author", author, g.AuthorID)
 	}
 	if w, b := text(a.Body), text(g.Body); w != b {
-		v.differ("body", w, b)
+		v.Differ("body", w, b)
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func (v *verification) translation(ctx context.Context) error {
 	}
 	article := v.id(p.ArticleRef, "")
 	if article == "" {
-		v.differ("article", p.ArticleRef+" loaded", "not loaded")
+		v.Differ("article", p.ArticleRef+" loaded", "not loaded")
 		return nil
 	}
 	type translationJSON struct {
@@ -146,13 +146,13 @@ func (v *verification) translation(ctx context.Context) error {
 	}
 	field := "translations." + locale
 	if found == nil {
-		v.differ(field, "a "+locale+" translation of article "+article, "missing")
+		v.Differ(field, "a "+locale+" translation of article "+article, "missing")
 		return nil
 	}
-	v.check(field+".title", want.Title, found.Title)
-	v.check(field+".draft", want.Draft, found.Draft)
+	v.Check(field+".title", want.Title, found.Title)
+	v.Check(field+".draft", want.Draft, found.Draft)
 	if w, b := text(want.Body), text(found.Body); w != b {
-		v.differ(field+".body", w, b)
+		v.Differ(field+".body", w, b)
 	}
 	return nil
 }
