@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -43,6 +44,39 @@ options:
 		t.Fatal(err)
 	}
 	return file
+}
+
+// icToZendesk is an Intercom simulator seeded by spec, a Zendesk simulator of a small generated
+// account, and a pipeline file from one to the other.
+type icToZendesk struct {
+	ic     *icsim.Server
+	seeded icsim.Seeded
+	zd     *zdsim.Server
+	acct   *gen.Account // the Zendesk account
+	file   string
+}
+
+// newIntercomToZendesk serves both simulators for the test; zdOpts' zero rate limits mean none,
+// and helpCenter adds seedHelpCenter's collection and articles.
+func newIntercomToZendesk(t *testing.T, spec icsim.SeedSpec, zdOpts zdsim.Options, helpCenter bool) icToZendesk {
+	t.Helper()
+	e := icToZendesk{ic: icsim.New(icsim.Options{Strict: true, RateLimit: -1}), acct: gen.Generate(gen.Options{Seed: 5, Tickets: 1})}
+	var err error
+	if e.seeded, err = icsim.Seed(e.ic, spec); err != nil {
+		t.Fatal(err)
+	}
+	icSrv := httptest.NewServer(e.ic)
+	t.Cleanup(icSrv.Close)
+	if helpCenter {
+		seedHelpCenter(t, icSrv.URL, e.ic.Admins()[0].ID)
+	}
+	zdOpts.RateLimit = cmp.Or(zdOpts.RateLimit, -1)
+	zdOpts.IncrementalRateLimit = cmp.Or(zdOpts.IncrementalRateLimit, -1)
+	e.zd = zdsim.New(e.acct, zdOpts)
+	zdSrv := httptest.NewServer(e.zd)
+	t.Cleanup(zdSrv.Close)
+	e.file = intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	return e
 }
 
 // seedHelpCenter creates, through the Intercom simulator's API, a collection with a section and
@@ -89,18 +123,9 @@ func seedHelpCenter(t *testing.T, url, admin string) {
 // counts no duplicate.
 func TestMigrateIntercomToZendesk(t *testing.T) {
 	ctx := context.Background()
-	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
-	seeded, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 20, Companies: 5, Conversations: 29, PartsPer: 4, LongThread: 600, Tickets: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	icSrv := httptest.NewServer(ic)
-	t.Cleanup(icSrv.Close)
-	seedHelpCenter(t, icSrv.URL, ic.Admins()[0].ID)
-	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: -1, IncrementalRateLimit: -1})
-	zdSrv := httptest.NewServer(zd)
-	t.Cleanup(zdSrv.Close)
-	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	env := newIntercomToZendesk(t, icsim.SeedSpec{Contacts: 20, Companies: 5, Conversations: 29, PartsPer: 4, LongThread: 600, Tickets: 10},
+		zdsim.Options{}, true)
+	seeded, zd, file := env.seeded, env.zd, env.file
 
 	code, out, stderr := run(t, ctx, "extract", "-p", file)
 	if code != 0 {
@@ -316,17 +341,9 @@ func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
 		t.Skip("starts child processes")
 	}
 	ctx := context.Background()
-	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
-	if _, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 150, Companies: 20, Conversations: 200, PartsPer: 2, Tickets: 40}); err != nil {
-		t.Fatal(err)
-	}
-	icSrv := httptest.NewServer(ic)
-	t.Cleanup(icSrv.Close)
-	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: -1, IncrementalRateLimit: -1,
-		Faults: zdsim.Faults{Latency: time.Millisecond, DropAfterWriteRate: 0.03}})
-	zdSrv := httptest.NewServer(zd)
-	t.Cleanup(zdSrv.Close)
-	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	env := newIntercomToZendesk(t, icsim.SeedSpec{Contacts: 150, Companies: 20, Conversations: 200, PartsPer: 2, Tickets: 40},
+		zdsim.Options{Faults: zdsim.Faults{Latency: time.Millisecond, DropAfterWriteRate: 0.03}}, false)
+	zd, file := env.zd, env.file
 	for _, stage := range []string{"extract", "transform"} {
 		if code, out, stderr := run(t, ctx, stage, "-p", file); code != 0 {
 			t.Fatalf("%s: %d %s\n%s", stage, code, stderr, out)
@@ -371,16 +388,8 @@ func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
 // job read per 100 users, uploads before imports) and lists Zendesk's settings to check.
 func TestPreflightZendeskTarget(t *testing.T) {
 	ctx := context.Background()
-	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
-	if _, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 150, Companies: 4, Conversations: 12, PartsPer: 2, Tickets: 3}); err != nil {
-		t.Fatal(err)
-	}
-	icSrv := httptest.NewServer(ic)
-	t.Cleanup(icSrv.Close)
-	zd := zdsim.New(gen.Generate(gen.Options{Seed: 5, Tickets: 1}), zdsim.Options{RateLimit: 400, IncrementalRateLimit: -1})
-	zdSrv := httptest.NewServer(zd)
-	t.Cleanup(zdSrv.Close)
-	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	file := newIntercomToZendesk(t, icsim.SeedSpec{Contacts: 150, Companies: 4, Conversations: 12, PartsPer: 2, Tickets: 3},
+		zdsim.Options{RateLimit: 400}, false).file
 	for _, stage := range []string{"extract", "transform"} {
 		if code, out, stderr := run(t, ctx, stage, "-p", file); code != 0 {
 			t.Fatalf("%s: %d %s\n%s", stage, code, stderr, out)

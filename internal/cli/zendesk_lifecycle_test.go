@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,18 +25,8 @@ func zendeskRecords(zd *zdsim.Server) map[string]int {
 // verify then has nothing left to read; a load afterwards creates everything again, once.
 func TestZendeskTargetLifecycle(t *testing.T) {
 	ctx := context.Background()
-	ic := icsim.New(icsim.Options{Strict: true, RateLimit: -1})
-	if _, err := icsim.Seed(ic, icsim.SeedSpec{Contacts: 9, Companies: 3, Conversations: 6, PartsPer: 3, Tickets: 3}); err != nil {
-		t.Fatal(err)
-	}
-	icSrv := httptest.NewServer(ic)
-	t.Cleanup(icSrv.Close)
-	seedHelpCenter(t, icSrv.URL, ic.Admins()[0].ID)
-	acct := gen.Generate(gen.Options{Seed: 5, Tickets: 1})
-	zd := zdsim.New(acct, zdsim.Options{RateLimit: -1, IncrementalRateLimit: -1})
-	zdSrv := httptest.NewServer(zd)
-	t.Cleanup(zdSrv.Close)
-	file := intercomToZendeskPipeline(t, icSrv.URL, zdSrv.URL)
+	env := newIntercomToZendesk(t, icsim.SeedSpec{Contacts: 9, Companies: 3, Conversations: 6, PartsPer: 3, Tickets: 3}, zdsim.Options{}, true)
+	acct, zd, file := env.acct, env.zd, env.file
 	before := acct.Counts()
 	step := func(wantCode int, args ...string) string {
 		t.Helper()
