@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -91,10 +92,12 @@ func (r *runner) together(units [][]plannedOp) (rest, groups [][]plannedOp) {
 	return rest, groups
 }
 
-// runMany settles a group of ops through one call of a ManyTarget. A call without an answer is
-// sent again with backoff (the call is idempotent); one the target refused as a whole sends each
-// op alone, so that one bad record fails only itself. An op the call failed with a reason that
-// may pass later is tried again alone.
+// runMany settles a group of ops through one call of a ManyTarget. A call the target refused
+// as a whole sends each op alone, so that one bad record fails only itself; a call refused by
+// the rate limit was not applied and is sent again with backoff. A call that may have been
+// applied (no answer, a server error, an answer that cannot be read) is never sent again whole:
+// each op goes alone, looked up in the target first, so a bulk create that is not idempotent
+// creates nothing twice. An op the call failed with a reason that may pass is tried again alone.
 func (r *runner) runMany(ctx context.Context, ops []plannedOp) []Event {
 	var last error
 	for attempt := 1; attempt <= r.opts.MaxAttempts; attempt++ {
@@ -107,22 +110,23 @@ func (r *runner) runMany(ctx context.Context, ops []plannedOp) []Event {
 		}
 		var oe *OpError
 		switch {
-		case err == nil && len(outcomes) != len(ops), errors.As(err, &oe) && !oe.Retryable:
-			// No op's outcome can be told apart: each goes alone.
-			return r.runAlone(ctx, ops)
-		case err != nil:
-			last = err
-			continue
-		}
-		events := make([]Event, 0, len(ops))
-		for i, op := range ops {
-			e, ok := r.settleOutcome(ctx, op, outcomes[i])
-			if !ok {
-				return events
+		case err == nil && len(outcomes) == len(ops):
+			events := make([]Event, 0, len(ops))
+			for i, op := range ops {
+				e, ok := r.settleOutcome(ctx, op, outcomes[i])
+				if !ok {
+					return events
+				}
+				events = append(events, e)
 			}
-			events = append(events, e)
+			return events
+		case errors.As(err, &oe) && oe.Status == http.StatusTooManyRequests:
+			last = err
+		case errors.As(err, &oe) && !oe.Retryable:
+			return r.runAlone(ctx, ops, false)
+		default:
+			return r.runAlone(ctx, ops, true)
 		}
-		return events
 	}
 	events := make([]Event, 0, len(ops))
 	for _, op := range ops {
@@ -153,10 +157,12 @@ func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Ev
 	return e, err == nil
 }
 
-// runAlone settles each op by itself, as if the target had no many-call.
-func (r *runner) runAlone(ctx context.Context, ops []plannedOp) []Event {
+// runAlone settles each op by itself, as if the target had no many-call; lookFirst marks them
+// as possibly applied, so each is looked up in the target before it is sent.
+func (r *runner) runAlone(ctx context.Context, ops []plannedOp, lookFirst bool) []Event {
 	events := make([]Event, 0, len(ops))
 	for _, op := range ops {
+		op.Interrupted = op.Interrupted || lookFirst
 		e, err := r.runOp(ctx, op)
 		if err != nil {
 			return events

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"testing"
@@ -13,6 +14,7 @@ type manyFake struct {
 	size       int
 	manyCalls  int
 	loseCall   int             // many-calls applied whose answer is then lost
+	throttle   int             // many-calls refused with a 429 before anything is applied
 	refuseWith map[string]bool // a call holding one of these ops is refused as a whole
 	retryOnce  map[string]bool // these ops fail with a retryable reason in their first many-call
 }
@@ -28,6 +30,10 @@ func (m *manyFake) ExecuteMany(_ context.Context, ops []Op, _ []Refs, _ Files) (
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.manyCalls++
+	if m.throttle > 0 {
+		m.throttle--
+		return nil, &OpError{Status: 429, Code: "rate_limited", Message: "slow down", Retryable: true}
+	}
 	for _, op := range ops {
 		if op.Kind != "contact" {
 			return nil, fmt.Errorf("many-call of a %s", op.Kind)
@@ -72,6 +78,7 @@ func contactsPlan(n int) []planRow {
 func TestManyTargetWritesABatchInFewCalls(t *testing.T) {
 	cases := []struct {
 		name        string
+		size        int // ops a call [2]
 		setup       func(*manyFake)
 		manyCalls   int
 		singleCalls int // Execute and Reconcile calls
@@ -80,7 +87,10 @@ func TestManyTargetWritesABatchInFewCalls(t *testing.T) {
 		{name: "five contacts two a call", manyCalls: 3, singleCalls: 1},
 		{name: "a refused record fails alone", setup: func(m *manyFake) { m.permanent["contact:4"] = true },
 			manyCalls: 3, singleCalls: 1, failed: []string{"contact:4"}},
-		{name: "a lost answer sends the call again", setup: func(m *manyFake) { m.loseCall = 1 },
+		// The call was applied: each contact is found by a look-up, none is sent again.
+		{name: "a lost answer looks each op up", size: 5, setup: func(m *manyFake) { m.loseCall = 1 },
+			manyCalls: 1, singleCalls: 5 + 1},
+		{name: "a 429 sends the call again", setup: func(m *manyFake) { m.throttle = 1 },
 			manyCalls: 4, singleCalls: 1},
 		{name: "a call refused as a whole sends its ops alone", setup: func(m *manyFake) { m.refuseWith["contact:3"] = true },
 			manyCalls: 3, singleCalls: 3},
@@ -90,7 +100,7 @@ func TestManyTargetWritesABatchInFewCalls(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			db := newPlanDB(t, contactsPlan(5))
-			m := &manyFake{fakeTarget: newFake(), size: 2, refuseWith: map[string]bool{}, retryOnce: map[string]bool{}}
+			m := &manyFake{fakeTarget: newFake(), size: cmp.Or(tc.size, 2), refuseWith: map[string]bool{}, retryOnce: map[string]bool{}}
 			if tc.setup != nil {
 				tc.setup(m)
 			}

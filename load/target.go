@@ -67,17 +67,19 @@ type Target interface {
 }
 
 // ManyTarget is a Target that can also write several ops of one kind in one call (Zendesk's
-// create_or_update_many for users): a batch of 100 contacts then costs one call instead of 100.
+// create_or_update_many for users, create_many imports for tickets): a batch of 100 then costs
+// one call instead of 100.
 // The runner sends a batch's unchained ops of such a kind together, at most ManySize(kind) a
 // call. Ops of an interrupted run take the one-op path, which looks in the target first.
 type ManyTarget interface {
 	Target
 	// ManySize is how many ops of kind one call takes; below 2, kind goes one op a call.
 	ManySize(kind string) int
-	// ExecuteMany performs ops, all of one kind, in one call and returns one Outcome per op, in
-	// order. An error instead means no op has a known outcome; it is treated as transient when it
-	// is not a non-retryable *OpError, so the call must have create_or_update's effect: sending
-	// it again after a lost answer changes nothing more than sending it once.
+	// ExecuteMany performs ops, all of one kind, in as few calls as the target takes them and
+	// returns one Outcome per op, in order. An error instead means no op has a known outcome: a
+	// non-retryable *OpError says nothing was applied (each op is then sent alone), a 429 that
+	// the call may be sent again, anything else that it may have been applied (each op is then
+	// looked up with Reconcile before it is sent alone).
 	ExecuteMany(ctx context.Context, ops []Op, refs []Refs, files Files) ([]Outcome, error)
 }
 
