@@ -321,20 +321,8 @@ func (s *Server) importTicket(w http.ResponseWriter, r *http.Request) {
 			return invalid{"ticket": {"is missing"}}
 		}
 		var err error
-		if t, err = s.buildImport(in, ids); err != nil {
-			return err
-		}
-		dup = s.duplicateTicket(&t)
-		s.acct.Tickets = append(s.acct.Tickets, t)
-		s.writes.mu.Lock()
-		defer s.writes.mu.Unlock()
-		s.writes.init()
-		if solved := parseTime(invalid{}, "", in.SolvedAt); !solved.IsZero() {
-			s.writes.solvedAt[t.ID] = solved
-		}
-		// Only a closed ticket can be archived; Zendesk ignores the flag on others.
-		s.writes.archived[t.ID] = archive && t.Status == gen.StatusClosed
-		return nil
+		t, dup, err = s.applyImport(in, ids, archive)
+		return err
 	})
 	if err != nil {
 		writeFailure(w, err)
@@ -344,6 +332,27 @@ func (s *Server) importTicket(w http.ResponseWriter, r *http.Request) {
 	s.acct.RLock()
 	defer s.acct.RUnlock()
 	writeJSON(w, r, http.StatusCreated, map[string]any{"ticket": s.renderer(r, s.indexes()).ticket(&t)})
+}
+
+// applyImport builds the ticket in describes and adds it to the account, keeping what the
+// account has no column for (solved_at, archived); the caller holds the write lock. dup says
+// whether it equals a ticket already there.
+func (s *Server) applyImport(in *importInput, ids *gen.NewIDs, archive bool) (gen.Ticket, bool, error) {
+	t, err := s.buildImport(in, ids)
+	if err != nil {
+		return gen.Ticket{}, false, err
+	}
+	dup := s.duplicateTicket(&t)
+	s.acct.Tickets = append(s.acct.Tickets, t)
+	s.writes.mu.Lock()
+	defer s.writes.mu.Unlock()
+	s.writes.init()
+	if solved := parseTime(invalid{}, "", in.SolvedAt); !solved.IsZero() {
+		s.writes.solvedAt[t.ID] = solved
+	}
+	// Only a closed ticket can be archived; Zendesk ignores the flag on others.
+	s.writes.archived[t.ID] = archive && t.Status == gen.StatusClosed
+	return t, dup, nil
 }
 
 // buildImport checks an import against the account and builds its ticket; the caller holds

@@ -10,7 +10,8 @@ import (
 	"github.com/deskport/deskport/sandbox/gen"
 )
 
-// Zendesk's bulk writes (POST /api/v2/users/create_or_update_many.json) answer at once with a
+// Zendesk's bulk writes (POST /api/v2/users/create_or_update_many.json and
+// /api/v2/imports/tickets/create_many.json) answer at once with a
 // queued job status and do the work in the background; the caller polls
 // GET /api/v2/job_statuses/{id}.json until the job is completed, then reads one result per
 // record, in the order they were sent. The simulator applies the writes when the request
@@ -36,6 +37,7 @@ type jobState struct {
 
 func (s *Server) registerJobs() {
 	s.handle("POST /api/v2/users/create_or_update_many.json", route{write: true}, s.createOrUpdateManyUsers)
+	s.handle("POST /api/v2/imports/tickets/create_many.json", route{write: true}, s.importManyTickets)
 	s.handle("GET /api/v2/job_statuses/{file}", route{}, s.showJobStatus)
 }
 
@@ -92,6 +94,57 @@ func (s *Server) createOrUpdateManyUsers(w http.ResponseWriter, r *http.Request)
 	})
 	for _, id := range createdIDs {
 		s.created("user", id, false)
+	}
+	j := s.queueJob(results)
+	writeJSON(w, r, http.StatusOK, map[string]any{"job_status": s.jobJSON(r, j, "queued")})
+}
+
+// maxBulkTickets is the most tickets one create_many import takes.
+const maxBulkTickets = 100
+
+// importManyTickets imports each ticket as the single import does (archive_immediately applies
+// to every closed one) and queues a job whose results say, per ticket, Created with its id or
+// Failed with the reason. One invalid ticket fails only itself.
+func (s *Server) importManyTickets(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Tickets []*importInput `json:"tickets"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	switch {
+	case len(body.Tickets) == 0:
+		writeInvalid(w, http.StatusBadRequest, invalid{"tickets": {"is missing or empty"}})
+		return
+	case len(body.Tickets) > maxBulkTickets:
+		writeError(w, http.StatusBadRequest, "TooManyValues", fmt.Sprintf("tickets: %d given, at most %d a request", len(body.Tickets), maxBulkTickets))
+		return
+	}
+	archive := r.URL.Query().Get("archive_immediately") == "true"
+	results := make([]map[string]any, len(body.Tickets))
+	type made struct {
+		id  int64
+		dup bool
+	}
+	var created []made
+	_ = s.acct.Write(func(ids *gen.NewIDs) error {
+		for i, in := range body.Tickets {
+			if in == nil {
+				results[i] = map[string]any{"index": i, "status": "Failed", "success": false, "error": "TicketImportFailed", "details": "Ticket: is missing"}
+				continue
+			}
+			t, dup, err := s.applyImport(in, ids, archive)
+			if err != nil {
+				results[i] = map[string]any{"index": i, "status": "Failed", "success": false, "error": "TicketImportFailed", "details": err.Error()}
+				continue
+			}
+			results[i] = map[string]any{"index": i, "id": t.ID, "status": "Created", "action": "create", "success": true, "external_id": t.ExternalID}
+			created = append(created, made{t.ID, dup})
+		}
+		return nil
+	})
+	for _, c := range created {
+		s.created("ticket", c.id, c.dup)
 	}
 	j := s.queueJob(results)
 	writeJSON(w, r, http.StatusOK, map[string]any{"job_status": s.jobJSON(r, j, "queued")})

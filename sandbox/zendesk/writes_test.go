@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -418,5 +419,36 @@ func TestUserAndOrganizationFields(t *testing.T) {
 	}
 	if got := fmt.Sprint(body["organization"].(map[string]any)["organization_fields"]); got != "map[account_tier:gold industry:retail]" {
 		t.Errorf("organization_fields %s", got)
+	}
+}
+
+func TestImportManyTickets(t *testing.T) {
+	e := writable(t, Options{})
+	requester, agent := people(e)
+	good := importBody(requester, agent, "")["ticket"].(map[string]any)
+	good["comments"] = good["comments"].([]any)[:1]
+	open := maps.Clone(good)
+	open["external_id"], open["status"] = "conversation:10", "open"
+	bad := maps.Clone(good)
+	bad["external_id"], bad["comments"] = "conversation:11", []any{}
+	st, body := e.post("/api/v2/imports/tickets/create_many.json?archive_immediately=true", map[string]any{"tickets": []any{good, bad, open}})
+	if st != http.StatusOK {
+		t.Fatalf("submit: %d %v", st, body)
+	}
+	js := body["job_status"].(map[string]any)
+	results := e.get("/api/v2/job_statuses/" + js["id"].(string) + ".json")["job_status"].(map[string]any)["results"].([]any)
+	var statuses []string
+	for _, r := range results {
+		statuses = append(statuses, r.(map[string]any)["status"].(string))
+	}
+	if fmt.Sprint(statuses) != "[Created Failed Created]" || !strings.Contains(results[1].(map[string]any)["details"].(string), "cannot be blank") {
+		t.Fatalf("results %v", results)
+	}
+	w := e.srv.Written()
+	if len(w.Tickets) != 2 || !w.Tickets[0].Archived || w.Tickets[1].Archived {
+		t.Errorf("imported %d tickets, archived %v: want the closed one archived, the open one not", len(w.Tickets), []bool{w.Tickets[0].Archived, w.Tickets[len(w.Tickets)-1].Archived})
+	}
+	if e.srv.Stats().Created["ticket"] != 2 {
+		t.Errorf("created %v", e.srv.Stats().Created)
 	}
 }
