@@ -142,7 +142,8 @@ func (r *runner) runMany(ctx context.Context, ops []plannedOp) []Event {
 }
 
 // settleOutcome turns one op's outcome of a many-call into its event; an op failed for a reason
-// that may pass goes the one-op path. ok is false when the run was interrupted meanwhile.
+// that may pass goes the one-op path, looked up first unless it was refused by the rate limit.
+// ok is false when the run was interrupted meanwhile.
 func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Event, bool) {
 	if o.Err == nil {
 		e := eventFor(op.Op, EventLoaded)
@@ -153,6 +154,8 @@ func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Ev
 	if errors.As(o.Err, &oe) && (!oe.Retryable || oe.Code == "dependency_missing") {
 		return failedEvent(op.Op, oe), true
 	}
+	// As after a single call: only a 429 was surely refused before it was applied.
+	op.Interrupted = op.Interrupted || !(oe != nil && oe.Status == http.StatusTooManyRequests)
 	e, err := r.runOp(ctx, op)
 	return e, err == nil
 }

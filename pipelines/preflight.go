@@ -76,8 +76,8 @@ type Setting struct {
 type Estimate struct {
 	PlanOps int64 `json:"plan_ops"`
 	Loaded  int64 `json:"loaded"` // ops already loaded by earlier runs: not sent again
-	// Writes are the calls the ops left to load make: one an op on Intercom; on Zendesk one per
-	// 100 users plus the job's status read, and a ticket's uploads beside its import.
+	// Writes are the calls the ops left to load make: one an op on Intercom; on Zendesk a bulk
+	// call and its job's read per 100 users or tickets, and each comment's file's upload.
 	Writes    int64 `json:"writes"`
 	Reads     int64 `json:"reads"`
 	Calls     int64 `json:"calls"`
@@ -390,12 +390,16 @@ func (p *Pipeline) checkPlan(q *stagingQueries, r *PreflightReport, plan Finding
 	}
 }
 
-// zendeskWritesQuery counts the calls a Zendesk load makes for the ops not loaded yet: users go
-// 100 to a create_or_update_many with at least one read of its job, a ticket import sends each
-// comment's file as an upload first, everything else is one call.
-const zendeskWritesQuery = `WITH todo AS (%s)
-SELECT CAST(coalesce((SELECT 2 * ceil(count(*) / 100) FROM todo WHERE kind = 'user'), 0)
-    + coalesce((SELECT sum(1 + coalesce(list_sum(list_transform(
+// zendeskWritesQuery counts the calls a Zendesk load makes for the ops not loaded yet: users and
+// ticket imports go 100 to a bulk call with at least one read of its job (closed tickets, archived
+// at once, in calls of their own), each comment's file is uploaded before its ticket, and
+// everything else is one call.
+const zendeskWritesQuery = `WITH todo AS (%s),
+bulk AS (
+    SELECT kind, coalesce(CAST(payload ->> '$.archive_immediately' AS BOOLEAN), false) AS archived, count(*) AS n
+    FROM todo WHERE kind IN ('user', 'ticket_import') GROUP BY ALL)
+SELECT CAST(coalesce((SELECT sum(2 * ceil(n / 100)) FROM bulk), 0)
+    + coalesce((SELECT sum(coalesce(list_sum(list_transform(
             from_json(payload -> '$.ticket.comments', '["JSON"]'), c -> coalesce(json_array_length(c -> 'attachments'), 0))), 0))
         FROM todo WHERE kind = 'ticket_import'), 0)
     + (SELECT count(*) FROM todo WHERE kind NOT IN ('user', 'ticket_import')) AS BIGINT)`

@@ -385,7 +385,7 @@ func TestZendeskLoadSurvivesSIGKILL(t *testing.T) {
 
 // TestPreflightZendeskTarget: preflight of an Intercom → Zendesk plan uses Zendesk's rate limit
 // (per minute, from X-Rate-Limit), counts the calls the Zendesk load makes (a bulk call and a
-// job read per 100 users, uploads before imports) and lists Zendesk's settings to check.
+// job read per 100 users or tickets, uploads before imports) and lists Zendesk's settings to check.
 func TestPreflightZendeskTarget(t *testing.T) {
 	ctx := context.Background()
 	file := newIntercomToZendesk(t, icsim.SeedSpec{Contacts: 150, Companies: 4, Conversations: 12, PartsPer: 2, Tickets: 3},
@@ -397,15 +397,19 @@ func TestPreflightZendeskTarget(t *testing.T) {
 	}
 	db := openStaging(t, file)
 	users := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'user'`)
-	others := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind <> 'user'`)
+	closed := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'ticket_import' AND (payload->>'$.archive_immediately') = 'true'`)
+	open := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind = 'ticket_import' AND (payload->>'$.archive_immediately') = 'false'`)
+	others := count(t, db, `SELECT count(*) FROM plan_ops WHERE kind NOT IN ('user', 'ticket_import')`)
 	db.Close()
 	code, out, stderr := run(t, ctx, "preflight", "-p", file)
 	if code != 0 {
 		t.Fatalf("preflight: %d %s\n%s", code, stderr, out)
 	}
-	writes := 2*((users+99)/100) + others // the seed's conversations carry no files
+	bulk := func(n int) int { return 2 * ((n + 99) / 100) } // a call and its job's read per 100
+	writes := bulk(users) + bulk(closed) + bulk(open) + others // the seed's conversations carry no files
+	ops := users + closed + open + others
 	for _, want := range []string{
-		fmt.Sprintf("%d API calls: %d for the %d of %d plan operations", writes+6, writes, users+others, users+others),
+		fmt.Sprintf("%d API calls: %d for the %d of %d plan operations", writes+6, writes, ops, ops),
 		"at 400 requests per 1m0s (the target's X-Rate-Limit)",
 		"[ ] Automations", "[ ] User, organization and ticket fields",
 	} {
@@ -416,7 +420,7 @@ func TestPreflightZendeskTarget(t *testing.T) {
 	if strings.Contains(out, "Phone number validation") {
 		t.Errorf("Intercom's settings listed for a Zendesk target:\n%s", out)
 	}
-	if users <= 100 {
-		t.Fatalf("%d users: the test wants more than one bulk call", users)
+	if users <= 100 || closed == 0 || open == 0 {
+		t.Fatalf("%d users, %d closed and %d open tickets: the test wants more than one bulk call of users and both kinds of ticket", users, closed, open)
 	}
 }

@@ -1,6 +1,7 @@
 package zendesk
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -91,5 +92,93 @@ func TestRunSendsUsersInBulk(t *testing.T) {
 	want := map[string]int{"GET /api/v2/users/me.json": 1, "POST /api/v2/users/create_or_update_many.json": 2, "GET /api/v2/job_statuses/{id}.json": 2}
 	if fmt.Sprint(calls) != fmt.Sprint(want) {
 		t.Errorf("calls %v, want %v", calls, want)
+	}
+}
+
+// Through load.Run, a batch of tickets is imported by create_many, one call for the closed ones
+// (archived at once) and one for the others, their files uploaded first.
+func TestRunImportsTicketsInBulk(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	ops := faultPlan(2)[:4] // two organizations and two users
+	for _, o := range faultPlan(2) {
+		if o.kind == kindTicketImport {
+			ops = append(ops, o)
+		}
+	}
+	for i := range ops {
+		ops[i].stage = map[string]int{"organization": 1, "user": 2, "ticket_import": 3}[ops[i].kind]
+	}
+	db := planDB(t, e, ops)
+	db.Exec(`UPDATE plan_ops SET batch_id = stage || '-' || kind`) // one batch a kind
+	files := &memFiles{files: map[string]string{"f0": "f000", "f5": "f005"}}
+	res, err := load.Run(t.Context(), db, load.Options{Target: e.client, System: "zendesk", Workspace: "sandbox", Files: files,
+		Backoff: time.Millisecond, Partitions: 2, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loaded != len(ops) {
+		logFailures(t, db)
+		t.Fatalf("result %+v", res)
+	}
+	calls := map[string]int{}
+	for _, r := range e.rec.take() {
+		path := r.Path
+		if strings.HasPrefix(path, "/api/v2/job_statuses/") {
+			path = "/api/v2/job_statuses/{id}.json"
+		}
+		calls[r.Method+" "+path+"?"+r.Query]++
+	}
+	for call, n := range map[string]int{
+		"POST /api/v2/imports/tickets/create_many.json?":                         1,
+		"POST /api/v2/imports/tickets/create_many.json?archive_immediately=true": 1,
+		"POST /api/v2/imports/tickets.json?":                                     0,
+		"POST /api/v2/uploads.json?filename=f0.txt":                              1,
+		"POST /api/v2/uploads.json?filename=f5.txt":                              1,
+	} {
+		if calls[call] != n {
+			t.Errorf("%d × %s, want %d (all calls %v)", calls[call], call, n, calls)
+		}
+	}
+	w := e.sim.Written()
+	archived := 0
+	for _, tk := range w.Tickets {
+		if tk.Archived {
+			archived++
+		}
+	}
+	if len(w.Tickets) != 6 || archived != 2 {
+		t.Errorf("%d tickets, %d archived: want 6, the 2 closed ones archived", len(w.Tickets), archived)
+	}
+}
+
+func TestImportCallsSplitByArchiveCountAndSize(t *testing.T) {
+	small, big := json.RawMessage(`{}`), json.RawMessage(make([]byte, maxImportBody/2+1))
+	many := func(n int, p preparedImport) []preparedImport {
+		out := make([]preparedImport, n)
+		for i := range out {
+			out[i] = p
+		}
+		return out
+	}
+	cases := []struct {
+		name     string
+		prepared []preparedImport
+		want     []int // tickets per call
+	}{
+		{"archive apart", []preparedImport{{small, false, true}, {small, true, true}, {small, false, true}}, []int{2, 1}},
+		{"not prepared left out", []preparedImport{{small, false, true}, {nil, false, false}}, []int{1}},
+		{"a hundred a call", many(250, preparedImport{small, false, true}), []int{100, 100, 50}},
+		{"under the body bound", many(3, preparedImport{big, true, true}), []int{1, 1, 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for _, c := range importCalls(tc.prepared) {
+				got = append(got, len(c))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("calls of %v tickets, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -25,43 +25,57 @@ type comment struct {
 // one call: Zendesk keeps the given timestamps and authors and runs no triggers. A closed ticket
 // goes straight to the archive when the plan asks (archive_immediately).
 func (x *exec) ticketImport(ctx context.Context) (string, error) {
-	p, err := x.payload()
+	t, archive, err := x.prepareImport(ctx)
 	if err != nil {
 		return "", err
+	}
+	const path = "/api/v2/imports/tickets.json"
+	return x.post(ctx, path, path, archiveQuery(archive), map[string]any{"ticket": t}, "ticket", false)
+}
+
+// archiveQuery is the query of an import that archives closed tickets at once.
+func archiveQuery(archive bool) url.Values {
+	if archive {
+		return url.Values{"archive_immediately": {"true"}}
+	}
+	return nil
+}
+
+// prepareImport resolves the ticket's people and uploads its comments' files: what is left is
+// the ticket object an import sends, and whether to archive it.
+func (x *exec) prepareImport(ctx context.Context) (object, bool, error) {
+	p, err := x.payload()
+	if err != nil {
+		return nil, false, err
 	}
 	t, err := x.inner(p, "ticket")
 	if err != nil {
-		return "", err
+		return nil, false, err
 	}
 	if str(t, "external_id") == "" {
-		return "", x.invalid("ticket has no external_id: a lost answer could not be reconciled")
+		return nil, false, x.invalid("ticket has no external_id: a lost answer could not be reconciled")
 	}
 	for _, r := range [][2]string{{"requester_ref", "requester_id"}, {"submitter_ref", "submitter_id"}, {"organization_ref", "organization_id"}} {
 		if err := x.resolve(t, r[0], r[1], r[0] == "requester_ref"); err != nil {
-			return "", err
+			return nil, false, err
 		}
 	}
 	comments, err := x.comments(t)
 	if err != nil {
-		return "", err
+		return nil, false, err
 	}
 	out := make([]object, len(comments))
 	for i, cm := range comments {
 		if out[i], err = x.prepareComment(ctx, i, cm); err != nil {
-			return "", err
+			return nil, false, err
 		}
 	}
 	if t["comments"], err = marshal(out); err != nil {
-		return "", x.invalid("comments: %v", err)
+		return nil, false, x.invalid("comments: %v", err)
 	}
-	var query url.Values
 	var archive bool
 	_ = json.Unmarshal(p["archive_immediately"], &archive)
-	if archive {
-		query = url.Values{"archive_immediately": {"true"}}
-	}
-	const path = "/api/v2/imports/tickets.json"
-	return x.post(ctx, path, path, query, map[string]any{"ticket": t}, "ticket", false)
+	return t, archive, nil
 }
 
 // comments reads the ticket's comments, splitting off their attachments.
