@@ -70,14 +70,15 @@ func readSides(ctx context.Context, db *sql.DB, ticketType string) (*sides, erro
 			UNION ALL SELECT 'type', type FROM tickets UNION ALL SELECT 'channel', channel FROM tickets)
 			WHERE coalesce(trim(v), '') <> '' ORDER BY p, v`,
 			func(r []string) { sd.values[r[0]] = append(sd.values[r[0]], r[1]) }},
-		// Each custom field key with the data type its values fit (for attributes map creates).
-		{`SELECT m, k, CASE WHEN count(*) FILTER (WHERE t <> 'NULL') = 0 THEN 'string'
-				WHEN bool_and(t IN ('NULL', 'BIGINT', 'UBIGINT')) THEN 'integer'
+		// Each custom field key some record gives a value, with the data type its values fit (for
+		// attributes map creates). Zendesk lists every defined user field on every user, null
+		// when unset: a key no record fills has nothing to migrate.
+		{`SELECT m, k, CASE WHEN bool_and(t IN ('NULL', 'BIGINT', 'UBIGINT')) THEN 'integer'
 				WHEN bool_and(t IN ('NULL', 'BIGINT', 'UBIGINT', 'DOUBLE')) THEN 'float'
 				WHEN bool_and(t IN ('NULL', 'BOOLEAN')) THEN 'boolean' ELSE 'string' END
 			FROM (SELECT 'contact' AS m, j.key AS k, j.type AS t FROM contacts c, json_each(c.custom_fields) j
 				UNION ALL SELECT 'company', j.key, j.type FROM companies c, json_each(c.custom_fields) j)
-			GROUP BY m, k ORDER BY m, k`,
+			GROUP BY m, k HAVING count(*) FILTER (WHERE t <> 'NULL') > 0 ORDER BY m, k`,
 			func(r []string) {
 				sd.customKeys[r[0]] = append(sd.customKeys[r[0]], r[1])
 				sd.customTypes[r[0]+":"+r[1]] = r[2]
