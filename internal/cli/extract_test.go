@@ -186,19 +186,28 @@ func checkComments(t *testing.T, db *sql.DB, tk *gen.Ticket) {
 // Interrupting the extract (here: cancelling it once part of the account is staged) and running it
 // again resumes the snapshot and ends with exactly the rows an uninterrupted run stages.
 func TestExtractResumesAfterInterrupt(t *testing.T) {
-	_, url := startSandbox(t, sandbox.Options{Seed: 5, Tickets: 600, Zendesk: zendesk.Options{
+	sb, url := startSandbox(t, sandbox.Options{Seed: 5, Tickets: 600, Zendesk: zendesk.Options{
 		RateLimit: -1, IncrementalRateLimit: -1, Faults: zendesk.Faults{Latency: 2 * time.Millisecond}}})
 	clean := sandboxPipeline(t, url)
 	if code, _, stderr := run(t, context.Background(), "extract", "-p", clean); code != 0 {
 		t.Fatalf("clean extract: %s", stderr)
 	}
 	interrupted := sandboxPipeline(t, url)
-	for _, after := range []time.Duration{60 * time.Millisecond, 150 * time.Millisecond} {
-		ctx, cancel := context.WithTimeout(context.Background(), after)
+	// Interrupted after so many requests, not after a time: on a busy machine a timer may fire
+	// before the extract has staged anything, or after it has finished.
+	for _, after := range []int64{2, 5} {
+		ctx, cancel := context.WithCancel(context.Background())
+		start := sb.Stats().RequestsTotal
+		go func() {
+			for ctx.Err() == nil && sb.Stats().RequestsTotal-start < after {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
 		code, _, _ := run(t, ctx, "extract", "-p", interrupted)
 		cancel()
 		if code == 0 {
-			t.Logf("extract finished within %s; the interrupt came too late", after)
+			t.Logf("extract finished within %d requests; the interrupt came too late", after)
 		}
 	}
 	code, out, stderr := run(t, context.Background(), "extract", "-p", interrupted)
