@@ -28,6 +28,8 @@ type Store struct {
 	mu       sync.Mutex // serialises writes on conn
 	lastPage int64
 	views    int64 // counter for unique Arrow view names
+
+	restoreAllocator func() // set while a snapshot writer has the allocator purge at once
 }
 
 // Open opens or creates the staging file at path, migrating its schema.
@@ -44,9 +46,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// writerMemoryLimit caps DuckDB's buffer pool while extracting. DuckDB otherwise keeps the
-// blocks it has written cached up to most of the machine's memory, so an extract's footprint
+// writerMemoryLimit caps DuckDB's buffer pool of a store that loads or reports. DuckDB otherwise
+// keeps the blocks it has written cached up to most of the machine's memory, so the footprint
 // would grow with the account; with the cap, finished blocks are evicted to the file instead.
+// (The transform sets its own; a snapshot writer a lower one, see snapshotMemoryLimit.)
 const writerMemoryLimit = "128MB"
 
 func (s *Store) init(ctx context.Context) error {
@@ -79,6 +82,10 @@ func (s *Store) Close() error {
 		errs = append(errs, s.conn.Close())
 	}
 	errs = append(errs, s.db.Close())
+	if s.restoreAllocator != nil {
+		s.restoreAllocator()
+		s.restoreAllocator = nil
+	}
 	return errors.Join(errs...)
 }
 

@@ -172,3 +172,30 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("opening a newer file: %v, want ErrNewerStore", err)
 	}
 }
+
+// A snapshot writer runs with the settings that keep an extract's peak memory flat (see
+// configureWriter); a store that only reads or loads keeps the default cap.
+func TestSnapshotWriterSettings(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	setting := func(name string) string {
+		t.Helper()
+		var v string
+		if err := s.conn.QueryRowContext(ctx, "SELECT current_setting('"+name+"')::VARCHAR").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := setting("memory_limit"); got != "122.0 MiB" {
+		t.Errorf("memory_limit of a store = %q, want 122.0 MiB (128MB)", got)
+	}
+	if _, err := s.StartSnapshot(ctx, SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := setting("memory_limit"); got != "45.7 MiB" {
+		t.Errorf("memory_limit while writing a snapshot = %q, want 45.7 MiB (48MB)", got)
+	}
+	if got := setting("disabled_compression_methods"); got == "" {
+		t.Error("disabled_compression_methods is empty while writing a snapshot")
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !linux || !cgo
+
+package staging
+
+// returnFreedMemoryAtOnce: only DuckDB's Linux builds bundle jemalloc (see allocator.go).
+func returnFreedMemoryAtOnce() (restore func(), ok bool) { return func() {}, false }
