@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -65,7 +64,8 @@ func benchExtract(ctx context.Context, cfg config, dir string, n int) (extractRe
 	extract := exec.CommandContext(ctx, cfg.bin, "extract", "-p", pipeline)
 	var out bytes.Buffer
 	extract.Stdout, extract.Stderr = &out, &out
-	if err := extract.Run(); err != nil {
+	peak, err := runMeasured(extract)
+	if err != nil {
 		return extractResult{}, fmt.Errorf("extract: %w\n%s", err, out.String())
 	}
 	wall := time.Since(started)
@@ -79,7 +79,7 @@ func benchExtract(ctx context.Context, cfg config, dir string, n int) (extractRe
 		requests:    after.RequestsTotal - before.RequestsTotal,
 		rateLimited: after.RateLimitedTotal - before.RateLimitedTotal,
 		byRoute:     after.RequestsByRoute,
-		peakRSS:     extract.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024,
+		peakRSS:     peak,
 	}, nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -85,7 +84,8 @@ func benchLoad(ctx context.Context, cfg config, dir string, n, limit int, latenc
 	load := exec.CommandContext(ctx, cfg.bin, "load", "-p", pipeline, "--concurrency", "64")
 	var out bytes.Buffer
 	load.Stdout, load.Stderr = &out, &out
-	if err := load.Run(); err != nil {
+	peak, err := runMeasured(load)
+	if err != nil {
 		return res, fmt.Errorf("load: %w\n%s", err, out.String())
 	}
 	res.wall = time.Since(started)
@@ -102,7 +102,7 @@ func benchLoad(ctx context.Context, cfg config, dir string, n, limit int, latenc
 	}
 	res.requests = after.Intercom.RequestsTotal - before.Intercom.RequestsTotal
 	res.throttled = after.Intercom.RateLimitedTotal - before.Intercom.RateLimitedTotal
-	res.peakRSS = load.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	res.peakRSS = peak
 	res.ops, err = loadedOps(out.String())
 	return res, err
 }
