@@ -51,12 +51,7 @@ func (s *Server) createOrUpdateManyUsers(w http.ResponseWriter, r *http.Request)
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	switch {
-	case len(body.Users) == 0:
-		writeInvalid(w, http.StatusBadRequest, invalid{"users": {"is missing or empty"}})
-		return
-	case len(body.Users) > maxBulkUsers:
-		writeError(w, http.StatusBadRequest, "TooManyValues", fmt.Sprintf("users: %d given, at most %d a request", len(body.Users), maxBulkUsers))
+	if !bulkSize(w, "users", len(body.Users), maxBulkUsers) {
 		return
 	}
 	results := make([]map[string]any, len(body.Users))
@@ -112,12 +107,7 @@ func (s *Server) importManyTickets(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	switch {
-	case len(body.Tickets) == 0:
-		writeInvalid(w, http.StatusBadRequest, invalid{"tickets": {"is missing or empty"}})
-		return
-	case len(body.Tickets) > maxBulkTickets:
-		writeError(w, http.StatusBadRequest, "TooManyValues", fmt.Sprintf("tickets: %d given, at most %d a request", len(body.Tickets), maxBulkTickets))
+	if !bulkSize(w, "tickets", len(body.Tickets), maxBulkTickets) {
 		return
 	}
 	archive := r.URL.Query().Get("archive_immediately") == "true"
@@ -148,6 +138,19 @@ func (s *Server) importManyTickets(w http.ResponseWriter, r *http.Request) {
 	}
 	j := s.queueJob(results)
 	writeJSON(w, r, http.StatusOK, map[string]any{"job_status": s.jobJSON(r, j, "queued")})
+}
+
+// bulkSize checks a bulk write's record count: none, or more than max, is a 400 (written here).
+func bulkSize(w http.ResponseWriter, key string, n, max int) bool {
+	switch {
+	case n == 0:
+		writeInvalid(w, http.StatusBadRequest, invalid{key: {"is missing or empty"}})
+		return false
+	case n > max:
+		writeError(w, http.StatusBadRequest, "TooManyValues", fmt.Sprintf("%s: %d given, at most %d a request", key, n, max))
+		return false
+	}
+	return true
 }
 
 // queueJob keeps results as a new job's and returns it.
