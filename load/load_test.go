@@ -353,11 +353,13 @@ func TestLedgerAppendIsAtomicAndKeepsEveryField(t *testing.T) {
 	}
 	events[7] = Event{OpID: "op:7", Event: EventFailed, Status: 409, Code: "conflict", Message: "exists", Retryable: true}
 	events[8] = Event{OpID: "op:8", Event: EventLoaded, TargetID: "t8"}
-	// An event id the ledger will hand out, taken already: the append must fail whole.
+	// An event id the ledger will hand out, taken already under a unique index (the ledger has
+	// none of its own: it is the one writer): the append must fail whole.
 	if _, err := db.Exec(`INSERT INTO load_events VALUES (?, 'other', 'x', 'k', 'e', 's', 'b', 'attempted',
 		NULL, NULL, NULL, NULL, false, now())`, l.next+300); err != nil {
 		t.Fatal(err)
 	}
+	exec(t, db, `CREATE UNIQUE INDEX test_taken_ids ON load_events (event_id)`)
 	if err := l.Append(context.Background(), events); err == nil || !strings.Contains(err.Error(), "op:0") {
 		t.Fatalf("append over a taken id: %v, want an error naming the first op", err)
 	}
@@ -366,6 +368,7 @@ func TestLedgerAppendIsAtomicAndKeepsEveryField(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d events of a failed append landed", n)
 	}
+	exec(t, db, `DROP INDEX test_taken_ids`)
 	db.Exec(`DELETE FROM load_events WHERE run_id = 'other'`)
 	for range 2 {
 		if err := l.Append(context.Background(), events); err != nil {

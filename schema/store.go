@@ -14,7 +14,7 @@ import (
 
 // Version is the staging store's schema version this build writes. A file with a newer version
 // was written by a newer deskport and is refused rather than misread.
-const Version = 5
+const Version = 6
 
 // migrations[i] brings a store from version i to i+1. Append only: a released migration is
 // never edited, so every staging file ever written can still be opened.
@@ -24,6 +24,7 @@ var migrations = []func() []string{
 	v3Statements,
 	v4Statements,
 	v5Statements,
+	v6Statements,
 }
 
 // v1Statements creates the bookkeeping tables, one raw table per canonical entity and the
