@@ -409,7 +409,7 @@ func TestPreflightZendeskTarget(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("preflight: %d %s\n%s", code, stderr, out)
 	}
-	bulk := func(n int) int { return 2 * ((n + 99) / 100) } // a call and its job's read per 100
+	bulk := func(n int) int { return 2 * ((n + 99) / 100) }    // a call and its job's read per 100
 	writes := bulk(users) + bulk(closed) + bulk(open) + others // the seed's conversations carry no files
 	ops := users + closed + open + others
 	for _, want := range []string{

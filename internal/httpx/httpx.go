@@ -10,6 +10,8 @@
 package httpx
 
 import (
+	"bytes"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
@@ -62,4 +64,44 @@ func DefaultBase() http.RoundTripper {
 	t.ResponseHeaderTimeout = 2 * time.Minute
 	t.MaxIdleConnsPerHost = 64
 	return t
+}
+
+// SizedBase is the innermost transport of a client that keeps concurrency requests in flight to
+// one host: hc's transport (DefaultBase when hc or its transport is nil), cloned to keep that many
+// idle connections, since http.DefaultTransport keeps 2 per host and the others would be closed
+// after each answer and opened again (a TLS handshake each time). A transport that is not an
+// *http.Transport is the caller's own, returned as it is.
+func SizedBase(hc *http.Client, concurrency int) http.RoundTripper {
+	var rt http.RoundTripper
+	if hc != nil {
+		rt = hc.Transport
+	}
+	if rt == nil {
+		rt = DefaultBase()
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return rt
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, concurrency+concurrency/4)
+	if t.MaxIdleConns != 0 {
+		t.MaxIdleConns = max(t.MaxIdleConns, 2*concurrency)
+	}
+	if t.MaxConnsPerHost != 0 {
+		t.MaxConnsPerHost = max(t.MaxConnsPerHost, 2*concurrency)
+	}
+	return t
+}
+
+// MarshalJSON encodes a request body as JSON without escaping <, > and &: help desk bodies are
+// HTML, which escaped would be larger and harder to read in the target's logs.
+func MarshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -1,7 +1,6 @@
 package intercom
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
 )
 
@@ -221,13 +221,11 @@ func rewriteContent(raw json.RawMessage, swap map[string]string) json.RawMessage
 		return raw
 	}
 	content["body"] = rewriteLinks(body, swap)
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false) // bodies are HTML: keep them readable
-	if enc.Encode(content) != nil {
+	out, err := httpx.MarshalJSON(content)
+	if err != nil {
 		return raw
 	}
-	return bytes.TrimSpace(out.Bytes())
+	return out
 }
 
 // listed is a collection or an article as GET lists them.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
 )
 
@@ -33,7 +34,7 @@ type filesBody struct {
 // newFilesBody builds the body of req with files. It opens each file once (which downloads it if
 // needed, so a failed download fails before anything is sent) to learn its size.
 func newFilesBody(ctx context.Context, req any, files []load.Attachment, store load.Files) (*filesBody, error) {
-	head, err := marshal(req)
+	head, err := httpx.MarshalJSON(req)
 	if err != nil {
 		return nil, err
 	}
@@ -53,12 +54,12 @@ func newFilesBody(ctx context.Context, req any, files []load.Attachment, store l
 		if i > 0 {
 			seg.WriteByte(',')
 		}
-		ct, _ := marshal(a.ContentType)
+		ct, _ := httpx.MarshalJSON(a.ContentType)
 		fmt.Fprintf(&seg, `{"content_type":%s,"data":"`, ct)
 		b.segments = append(b.segments, bytes.Clone(seg.Bytes()))
 		total += int64(seg.Len())
 		seg.Reset()
-		name, _ := marshal(a.FileName)
+		name, _ := httpx.MarshalJSON(a.FileName)
 		fmt.Fprintf(&seg, `","name":%s}`, name)
 
 		size, err := fileSize(ctx, store, a)

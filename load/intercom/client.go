@@ -77,7 +77,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		}
 		req.Header.Set("Content-Type", "application/json")
 	case cl.body != nil:
-		b, err := marshal(cl.body)
+		b, err := httpx.MarshalJSON(cl.body)
 		if err != nil {
 			return fmt.Errorf("intercom: %s: encoding the request: %w", cl.where(), err)
 		}
@@ -109,18 +109,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 		return fmt.Errorf("intercom: %s: reading the answer (%d): %w", cl.where(), resp.StatusCode, err)
 	}
 	return nil
-}
-
-// marshal encodes v as JSON without escaping <, > and & (bodies are HTML: escaped, they would
-// be larger and harder to read in logs of the target).
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // apiError is a non-2xx answer: Intercom's first error code and message, with the endpoint.

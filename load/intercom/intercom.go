@@ -117,7 +117,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http, c.pacer = httpx.NewPacedClient(httpx.ClientConfig{
 		BaseURL: base, Authorization: "Bearer " + token, Counter: c.counter,
-		Base: baseTransport(cfg.HTTPClient, cfg.Concurrency),
+		Base: httpx.SizedBase(cfg.HTTPClient, cfg.Concurrency),
 		Pacing: httpx.PacingConfig{
 			RemainingHeaders: []string{"X-RateLimit-Remaining"},
 			ResetHeaders:     []string{"X-RateLimit-Reset"},
@@ -135,32 +135,6 @@ func (c *Client) Pacer() *httpx.Pacer { return c.pacer }
 // Stats returns the requests made so far per route ("POST /tickets/{id}/reply"), with the 429s,
 // server errors and network errors seen.
 func (c *Client) Stats() map[string]httpx.RouteStats { return c.counter.Stats() }
-
-// baseTransport is the innermost transport, sized for concurrency requests in flight:
-// http.DefaultTransport keeps only 2 idle connections per host, so the others would be closed
-// after each answer and opened again (a TLS handshake each time).
-func baseTransport(hc *http.Client, concurrency int) http.RoundTripper {
-	var rt http.RoundTripper
-	if hc != nil {
-		rt = hc.Transport
-	}
-	if rt == nil {
-		rt = httpx.DefaultBase()
-	}
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return rt // a caller's own transport: theirs to size
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, concurrency+concurrency/4)
-	if t.MaxIdleConns != 0 {
-		t.MaxIdleConns = max(t.MaxIdleConns, 2*concurrency)
-	}
-	if t.MaxConnsPerHost != 0 {
-		t.MaxConnsPerHost = max(t.MaxConnsPerHost, 2*concurrency)
-	}
-	return t
-}
 
 // parseBase checks the base URL: http(s), a host, an optional path prefix, no credentials.
 func parseBase(raw string) (*url.URL, error) {

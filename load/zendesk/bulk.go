@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
 )
 
@@ -237,7 +238,7 @@ func (c *Client) importMany(ctx context.Context, ops []load.Op, refs []load.Refs
 				out[i].Err = x.fail(err)
 				return
 			}
-			body, err := marshal(t)
+			body, err := httpx.MarshalJSON(t)
 			if err != nil {
 				out[i].Err = x.invalid("ticket: %v", err)
 				return

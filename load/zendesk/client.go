@@ -120,7 +120,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http, c.pacer = httpx.NewPacedClient(httpx.ClientConfig{
 		BaseURL: base, Authorization: auth, Counter: c.counter,
-		Base: baseTransport(cfg.HTTPClient, cfg.Concurrency),
+		Base: httpx.SizedBase(cfg.HTTPClient, cfg.Concurrency),
 		Pacing: httpx.PacingConfig{
 			RemainingHeaders: []string{"ratelimit-remaining", "X-Rate-Limit-Remaining"},
 			ResetHeaders:     []string{"ratelimit-reset"},
@@ -160,24 +160,6 @@ func (c *Client) Pacer() *httpx.Pacer { return c.pacer }
 
 // Stats returns the requests made so far per route, with the 429s, 5xx and network errors seen.
 func (c *Client) Stats() map[string]httpx.RouteStats { return c.counter.Stats() }
-
-// baseTransport is the innermost transport, keeping concurrency connections to the host open.
-func baseTransport(hc *http.Client, concurrency int) http.RoundTripper {
-	var rt http.RoundTripper
-	if hc != nil {
-		rt = hc.Transport
-	}
-	if rt == nil {
-		rt = httpx.DefaultBase()
-	}
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return rt
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, concurrency+concurrency/4)
-	return t
-}
 
 // parseBase checks the base URL: http(s), a host, an optional path prefix, no credentials.
 func parseBase(raw string) (*url.URL, error) {
@@ -241,7 +223,7 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (int, error) {
 	}
 	body, ctype := cl.raw, cl.rawType
 	if cl.body != nil {
-		if body, err = marshal(cl.body); err != nil {
+		if body, err = httpx.MarshalJSON(cl.body); err != nil {
 			return 0, fmt.Errorf("zendesk: %s: encoding the request: %w", cl.where(), err)
 		}
 		ctype = "application/json"
@@ -272,17 +254,6 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (int, error) {
 		return resp.StatusCode, fmt.Errorf("zendesk: %s: reading the answer (%d): %w", cl.where(), resp.StatusCode, err)
 	}
 	return resp.StatusCode, nil
-}
-
-// marshal encodes v as JSON without escaping <, > and & (bodies are HTML).
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // apiError is a non-2xx answer: Zendesk's error name and description (with the field details of

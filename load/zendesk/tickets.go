@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 
+	"github.com/deskport/deskport/internal/httpx"
 	"github.com/deskport/deskport/load"
 )
 
@@ -70,7 +71,7 @@ func (x *exec) prepareImport(ctx context.Context) (object, bool, error) {
 			return nil, false, err
 		}
 	}
-	if t["comments"], err = marshal(out); err != nil {
+	if t["comments"], err = httpx.MarshalJSON(out); err != nil {
 		return nil, false, x.invalid("comments: %v", err)
 	}
 	var archive bool
@@ -116,7 +117,7 @@ func (x *exec) prepareComment(ctx context.Context, i int, cm comment) (object, e
 		tokens = append(tokens, tok)
 	}
 	if len(tokens) > 0 {
-		o["uploads"], _ = marshal(tokens)
+		o["uploads"], _ = httpx.MarshalJSON(tokens)
 	}
 	return o, nil
 }
