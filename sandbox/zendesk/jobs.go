@@ -62,11 +62,10 @@ func (s *Server) createOrUpdateManyUsers(w http.ResponseWriter, r *http.Request)
 				results[i] = map[string]any{"index": i, "status": "Failed", "success": false, "error": "UserCreateError", "details": "User: is missing"}
 				continue
 			}
-			updating := s.matchUser(in) >= 0
 			u, created, err := s.upsertUser(in, ids)
 			if err != nil {
 				name := "UserCreateError"
-				if updating {
+				if s.matchUser(in) >= 0 { // refused, so nothing changed: it matches as it did
 					name = "UserUpdateError"
 				}
 				results[i] = map[string]any{"index": i, "status": "Failed", "success": false, "error": name, "details": err.Error()}
