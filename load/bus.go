@@ -97,7 +97,7 @@ func (b *bus) dispatchStage(ctx context.Context, stage int) error {
 			return err
 		}
 		return b.publish(ctx, ops)
-	})
+	}, b.r.trimMemory)
 	b.wg.Wait()
 	if ctx.Err() != nil {
 		return nil // interrupted: the caller reports it

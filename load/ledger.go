@@ -46,6 +46,8 @@ type Ledger struct {
 	queue   []*appendRequest // Appends waiting for the writer
 	writing bool             // an Append is writing the queue
 	next    int64            // the next event id; only the writer touches it
+
+	commitMu sync.Mutex // held by a commit, and by holdCommits
 }
 
 // appendRequest is one Append waiting for its commit.
@@ -119,6 +121,8 @@ func (l *Ledger) Append(ctx context.Context, events []Event) error {
 // parse, bind and plan per statement, which made the ledger the load's busiest part; the appender
 // copies the rows straight into the table.
 func (l *Ledger) commit(ctx context.Context, group []*appendRequest) error {
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
 	var events []Event
 	for _, r := range group {
 		events = append(events, r.events...)
@@ -141,6 +145,13 @@ func (l *Ledger) commit(ctx context.Context, group []*appendRequest) error {
 	}
 	l.next += int64(len(events))
 	return nil
+}
+
+// holdCommits runs f while no commit is under way; Appends made meanwhile wait for it.
+func (l *Ledger) holdCommits(f func()) {
+	l.commitMu.Lock()
+	defer l.commitMu.Unlock()
+	f()
 }
 
 // appendRows copies events into load_events on conn, whose transaction is open; event ids

@@ -484,6 +484,7 @@ func TestStageOfManyChunksRunsEveryOpOnceInOrder(t *testing.T) {
 	db := newPlanDB(t, plan)
 	var batches []string
 	var seen []string
+	chunks := 0
 	for _, stage := range []int{1, 2} {
 		err := streamStage(context.Background(), db, stage, Selection{}, func(ops []plannedOp) error {
 			batches = append(batches, ops[0].Batch)
@@ -494,10 +495,14 @@ func TestStageOfManyChunksRunsEveryOpOnceInOrder(t *testing.T) {
 				seen = append(seen, op.ID)
 			}
 			return nil
-		})
+		}, func(context.Context) error { chunks++; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	ticketBatches := (tickets + 1) / 2
+	if want := (ticketBatches+chunkBatches-1)/chunkBatches + (tickets+chunkBatches-1)/chunkBatches; chunks != want {
+		t.Errorf("%d chunk reads ended, want %d", chunks, want)
 	}
 	if len(seen) != len(plan) || len(batches) != (tickets+1)/2+tickets {
 		t.Fatalf("%d ops in %d batches, want %d in %d", len(seen), len(batches), len(plan), (tickets+1)/2+tickets)
@@ -508,7 +513,19 @@ func TestStageOfManyChunksRunsEveryOpOnceInOrder(t *testing.T) {
 		}
 	}
 	f := newFake()
-	res := run(t, db, f, Selection{})
+	trims := 0
+	res, err := Run(context.Background(), db, Options{Target: f, System: "fake", Workspace: "ws1",
+		Backoff: time.Millisecond, Partitions: 2, Concurrency: 4,
+		TrimMemory: func(context.Context) error {
+			trims++
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trims != chunks {
+		t.Errorf("the store was trimmed %d times, want once after each of the %d chunk reads", trims, chunks)
+	}
 	if res.Loaded != len(plan) || len(f.created) != len(plan) {
 		t.Errorf("loaded %d, created %d, want %d", res.Loaded, len(f.created), len(plan))
 	}
@@ -516,5 +533,39 @@ func TestStageOfManyChunksRunsEveryOpOnceInOrder(t *testing.T) {
 		if state != "loaded" && !strings.HasPrefix(id, "skip:") {
 			t.Errorf("%s ended %s", id, state)
 		}
+	}
+}
+
+// While the store is trimmed no ledger commit runs: an Append made meanwhile waits for the hold
+// to end, then lands.
+func TestHoldCommitsDefersAppends(t *testing.T) {
+	ctx := context.Background()
+	db := newPlanDB(t, nil)
+	ledger, err := openLedger(ctx, db, RunInfo{Command: "load", Selection: "all"}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appended := make(chan error, 1)
+	var early bool
+	ledger.holdCommits(func() {
+		go func() {
+			appended <- ledger.Append(ctx, []Event{{OpID: "ticket:1", Kind: "ticket", Entity: "tickets",
+				SourceID: "1", Batch: "1-ticket-00000", Event: EventAttempted}})
+		}()
+		select {
+		case <-appended:
+			early = true
+		case <-time.After(100 * time.Millisecond):
+		}
+	})
+	if early {
+		t.Fatal("an Append committed while commits were held")
+	}
+	if err := <-appended; err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM load_events WHERE op_id = 'ticket:1'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("after the hold the ledger has %d events of ticket:1 (err %v), want 1", n, err)
 	}
 }

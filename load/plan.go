@@ -147,10 +147,11 @@ ORDER BY p.seq`
 // few enough that a query's result (payloads included) stays a few megabytes.
 const chunkBatches = 20
 
-// streamStage calls emit with each batch of the stage's selected ops, in order. The stage is read
-// a chunk of batches at a time and only one batch is held at a time: memory does not grow with
-// the plan or the ledger.
-func streamStage(ctx context.Context, db *sql.DB, stage int, sel Selection, emit func([]plannedOp) error) error {
+// streamStage calls emit with each batch of the stage's selected ops, in order, and afterChunk
+// after each chunk's read. The stage is read a chunk of batches at a time and only one batch is
+// held at a time: memory does not grow with the plan or the ledger.
+func streamStage(ctx context.Context, db *sql.DB, stage int, sel Selection, emit func([]plannedOp) error,
+	afterChunk func(context.Context) error) error {
 	batches, err := stageBatches(ctx, db, stage)
 	if err != nil {
 		return err
@@ -158,6 +159,9 @@ func streamStage(ctx context.Context, db *sql.DB, stage int, sel Selection, emit
 	for start := 0; start < len(batches); start += chunkBatches {
 		chunk := batches[start:min(start+chunkBatches, len(batches))]
 		if err := streamChunk(ctx, db, stage, chunk, sel, emit); err != nil {
+			return err
+		}
+		if err := afterChunk(ctx); err != nil {
 			return err
 		}
 	}

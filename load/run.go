@@ -26,6 +26,11 @@ type Options struct {
 	Backoff        time.Duration // first wait between tries, doubling [500ms]
 	AttemptTimeout time.Duration // one try, rate-limit waits included [2m]
 
+	// TrimMemory, when set, is called between the plan's chunk reads, with the ledger's commits
+	// held off, to hand back what the staging store keeps cached (staging.Store.TrimMemory): the
+	// load's peak memory then does not grow with the account.
+	TrimMemory func(context.Context) error
+
 	Progress func(Progress)
 	Logger   *slog.Logger
 	Now      func() time.Time
@@ -164,6 +169,20 @@ func (r *runner) run(ctx context.Context) error {
 		}
 	}
 	return bus.err()
+}
+
+// trimMemory runs Options.TrimMemory with the ledger's commits held off: for a moment the store
+// has too little memory for any statement.
+func (r *runner) trimMemory(ctx context.Context) error {
+	if r.opts.TrimMemory == nil {
+		return nil
+	}
+	var err error
+	r.ledger.holdCommits(func() { err = r.opts.TrimMemory(ctx) })
+	if err != nil {
+		return fmt.Errorf("trimming the staging store's memory: %w", err)
+	}
+	return nil
 }
 
 // count is how many ops the selection chooses, for progress.

@@ -72,7 +72,7 @@ func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, 
 		Target: target, System: p.Target.System, Workspace: workspace, Files: files,
 		Selection: opts.Selection, Command: opts.Command, Concurrency: opts.Concurrency,
 		Progress: opts.Progress, Logger: opts.Logger, MaxAttempts: opts.MaxAttempts,
-		AttemptTimeout: opts.AttemptTimeout, Backoff: opts.Backoff,
+		AttemptTimeout: opts.AttemptTimeout, Backoff: opts.Backoff, TrimMemory: store.TrimMemory,
 	})
 	if res != nil {
 		err = errors.Join(err, load.WriteRateLog(ctx, store.DB(), res.RunID, rates))

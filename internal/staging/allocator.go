@@ -3,6 +3,7 @@
 package staging
 
 /*
+#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -44,6 +45,16 @@ static int deskport_je_set_decay(ssize_t ms) {
 	}
 	return 0;
 }
+
+// deskport_release_freed hands back to the system the pages both of the process's C allocators
+// hold free: DuckDB's jemalloc (every arena: 4096 is MALLCTL_ARENAS_ALL) and glibc's malloc, which
+// DuckDB's C++ objects and the driver's strings use.
+static void deskport_release_freed(void) {
+	if (duckdb_je_mallctl != NULL) {
+		duckdb_je_mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+	}
+	malloc_trim(0);
+}
 */
 import "C"
 
@@ -71,3 +82,7 @@ func returnFreedMemoryAtOnce() (restore func(), ok bool) {
 	}
 	return func() { C.deskport_je_set_decay(old) }, true
 }
+
+// releaseFreedMemory returns the free pages DuckDB's allocators hold to the system now, rather
+// than when their decay clocks next tick.
+func releaseFreedMemory() { C.deskport_release_freed() }

@@ -1,0 +1,60 @@
+package staging
+
+import (
+	"context"
+	"testing"
+)
+
+// duckDBMemory is what DuckDB's buffer pool holds, in bytes.
+func duckDBMemory(t *testing.T, s *Store) int64 {
+	t.Helper()
+	var n int64
+	if err := s.db.QueryRow(`SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func memoryLimit(t *testing.T, s *Store) string {
+	t.Helper()
+	var limit string
+	if err := s.db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	return limit
+}
+
+// TrimMemory empties the buffer pool of blocks earlier statements left cached and keeps the
+// store's memory limit as it was.
+func TestTrimMemoryEvictsCachedBlocks(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.db.Exec(`CREATE TABLE filler AS
+		SELECT i, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) || md5((i + 2)::VARCHAR) AS s FROM range(400000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`CHECKPOINT`); err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	if err := s.db.QueryRow(`SELECT sum(length(s)) FROM filler`).Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	limit := memoryLimit(t, s)
+	before := duckDBMemory(t, s)
+	if before < 16<<20 {
+		t.Fatalf("the buffer pool holds %d bytes after reading the table: the test needs it to cache more", before)
+	}
+	if err := s.TrimMemory(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := duckDBMemory(t, s); after > 2<<20 {
+		t.Errorf("the buffer pool holds %d bytes after TrimMemory (%d before)", after, before)
+	}
+	if got := memoryLimit(t, s); got != limit {
+		t.Errorf("memory_limit is %s after TrimMemory, want %s as before", got, limit)
+	}
+	if err := s.db.QueryRow(`SELECT sum(length(s)) FROM filler`).Scan(&total); err != nil {
+		t.Errorf("reading after TrimMemory: %v", err)
+	}
+}
