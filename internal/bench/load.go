@@ -219,8 +219,10 @@ func printLoad(throttled loadResult, unthrottled []loadResult) {
 		fmt.Printf("  %-10d %10d %10s %12.0f %14.1f %9.0fM\n", r.tickets, r.ops, r.wall.Round(10*time.Millisecond),
 			rate, rate/realPerAppCeiling, float64(r.peakRSS)/(1<<20))
 	}
-	if len(unthrottled) > 1 {
-		a, b := unthrottled[0], unthrottled[len(unthrottled)-1]
+	// Each size against the one before: a third size shows whether the peak keeps growing past the
+	// second or has reached its bound.
+	for i := 1; i < len(unthrottled); i++ {
+		a, b := unthrottled[i-1], unthrottled[i]
 		fmt.Printf("  peak memory %d vs %d tickets: ratio %.2f (goal: flat, ≈1)\n", a.tickets, b.tickets,
 			float64(b.peakRSS)/float64(a.peakRSS))
 	}

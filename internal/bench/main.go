@@ -51,7 +51,7 @@ func main() {
 	flag.IntVar(&cfg.loadLimit, "load-limit", 1000, "Intercom requests per 10 s window in the throttled load bench")
 	flag.DurationVar(&cfg.loadLatency, "load-latency", 50*time.Millisecond, "Intercom latency in the throttled load bench")
 	var loadSizes string
-	flag.StringVar(&loadSizes, "load-memory-tickets", "1000,10000", "unthrottled load sizes whose peak memory is compared")
+	flag.StringVar(&loadSizes, "load-memory-tickets", "1000,10000,20000", "unthrottled load sizes whose peak memory is compared, each with the one before")
 	flag.BoolVar(&cfg.skipExtractBench, "skip-extract", false, "run only the load benches")
 	flag.IntVar(&cfg.intercomConversations, "intercom-conversations", 300, "conversations of the Intercom extraction bench (0: skip it)")
 	flag.IntVar(&cfg.intercomLimit, "intercom-limit", 150, "Intercom requests per 10 s window in the Intercom extraction bench")
