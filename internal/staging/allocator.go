@@ -55,6 +55,12 @@ static void deskport_release_freed(void) {
 	}
 	malloc_trim(0);
 }
+
+// deskport_c_heap_in_use is what glibc's malloc has handed out and not had back, in bytes.
+static size_t deskport_c_heap_in_use(void) {
+	struct mallinfo2 m = mallinfo2();
+	return m.uordblks + m.hblkhd;
+}
 */
 import "C"
 
@@ -86,3 +92,8 @@ func returnFreedMemoryAtOnce() (restore func(), ok bool) {
 // releaseFreedMemory returns the free pages DuckDB's allocators hold to the system now, rather
 // than when their decay clocks next tick.
 func releaseFreedMemory() { C.deskport_release_freed() }
+
+// cHeapInUse is how many bytes glibc's malloc has allocated and not had back: DuckDB's C++
+// objects and the driver's C strings live there, outside DuckDB's own accounting. Tests use it
+// to catch C memory that grows with the work done. ok is false where it cannot be read.
+func cHeapInUse() (bytes int64, ok bool) { return int64(C.deskport_c_heap_in_use()), true }

@@ -3,13 +3,11 @@ package staging
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/deskport/deskport/extract"
 	"github.com/deskport/deskport/schema"
@@ -171,7 +169,7 @@ func (sn *Snapshot) WritePage(ctx context.Context, page extract.Page) error {
 	rows := 0
 	err := s.inTx(ctx, func() error {
 		for _, b := range page.Batches {
-			if err := s.insertBatch(ctx, sn.ID, pageID, b); err != nil {
+			if err := s.insertBatch(sn.ID, pageID, b); err != nil {
 				return err
 			}
 			rows += int(b.Records.NumRows())
@@ -210,8 +208,8 @@ func (sn *Snapshot) writeBookkeeping(ctx context.Context, pageID int64, page ext
 	return err
 }
 
-// insertBatch exposes the batch to DuckDB as an Arrow scan and copies it into the raw table.
-func (s *Store) insertBatch(ctx context.Context, snapshotID, pageID int64, b extract.Batch) error {
+// insertBatch copies the batch into its entity's raw table, within the page's transaction.
+func (s *Store) insertBatch(snapshotID, pageID int64, b extract.Batch) error {
 	t, ok := schema.TableOf(b.Entity)
 	if !ok {
 		return fmt.Errorf("unknown entity %q", b.Entity)
@@ -219,27 +217,9 @@ func (s *Store) insertBatch(ctx context.Context, snapshotID, pageID int64, b ext
 	if !b.Records.Schema().Equal(t.ArrowSchema()) {
 		return fmt.Errorf("%s batch does not have the canonical schema (build it with schema.Batch)", b.Entity)
 	}
-	reader, err := array.NewRecordReader(b.Records.Schema(), []arrow.RecordBatch{b.Records})
-	if err != nil {
-		return err
-	}
-	defer reader.Release()
-	s.views++
-	view := fmt.Sprintf("arrow_page_%d", s.views)
-	release, err := s.arrow.RegisterView(reader, view)
-	if err != nil {
-		return fmt.Errorf("exposing %s batch to DuckDB: %w", b.Entity, err)
-	}
-	defer release()
-	cols := t.QuotedColumns()
-	_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
-		`INSERT INTO %s (snapshot_id, page_id, %s) SELECT ?, ?, %s FROM %s`, t.RawTable(), cols, cols, view),
-		snapshotID, pageID)
-	if err != nil {
-		return fmt.Errorf("inserting %s: %w", b.Entity, err)
-	}
-	_, err = s.conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+view)
-	return err
+	return s.conn.Raw(func(dc any) error {
+		return appendBatch(dc.(driver.Conn), t, snapshotID, pageID, b.Records)
+	})
 }
 
 func releaseBatches(bs []extract.Batch) {

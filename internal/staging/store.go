@@ -6,12 +6,9 @@ package staging
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/deskport/deskport/schema"
 )
@@ -21,13 +18,11 @@ import (
 type Store struct {
 	Path string
 
-	db    *sql.DB
-	conn  *sql.Conn
-	arrow *duckdb.Arrow
+	db   *sql.DB
+	conn *sql.Conn
 
 	mu       sync.Mutex // serialises writes on conn
 	lastPage int64
-	views    int64 // counter for unique Arrow view names
 
 	restoreAllocator func() // set while a snapshot writer has the allocator purge at once
 }
@@ -61,14 +56,6 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	s.conn = conn
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		s.arrow = a
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("opening the Arrow interface: %w", err)
-	}
 	return conn.QueryRowContext(ctx, `SELECT coalesce(max(page_id), 0) FROM pages`).Scan(&s.lastPage)
 }
 
