@@ -58,3 +58,53 @@ func TestTrimMemoryEvictsCachedBlocks(t *testing.T) {
 		t.Errorf("reading after TrimMemory: %v", err)
 	}
 }
+
+// Rows committed since the last checkpoint live in memory until one: once the write-ahead log is
+// long, TrimMemory checkpoints them into the file, so that they are evicted rather than spilled
+// to temporary files and read back by the next scan.
+func TestTrimMemoryCheckpointsALongLog(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.db.Exec(`CREATE TABLE events (i BIGINT, s VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	for step := 0; ; step++ {
+		size, err := s.walSize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if size >= trimCheckpointWAL {
+			break
+		}
+		if step > 0 && size == 0 {
+			t.Fatal("DuckDB checkpointed on its own before the log reached TrimMemory's threshold")
+		}
+		// Random text compresses poorly: the log grows about as fast as the table.
+		if _, err := s.db.Exec(`INSERT INTO events SELECT i, md5(random()::VARCHAR) || md5(random()::VARCHAR)
+			FROM range(?, ? + 10000) t(i)`, step*10000, step*10000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int64
+	if err := s.db.QueryRow(`SELECT count(DISTINCT s) FROM events`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrimMemory(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := s.walSize(); err != nil || size >= trimCheckpointWAL/4 {
+		t.Errorf("the write-ahead log holds %d bytes after TrimMemory (%v), want it checkpointed", size, err)
+	}
+	var held, spilled int64
+	if err := s.db.QueryRow(`SELECT sum(memory_usage_bytes)::BIGINT, sum(temporary_storage_bytes)::BIGINT
+		FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`).Scan(&held, &spilled); err != nil {
+		t.Fatal(err)
+	}
+	if held+spilled > 1<<20 {
+		t.Errorf("after TrimMemory %d bytes of uncheckpointed rows are in memory and %d in temporary files, want none", held, spilled)
+	}
+	var again int64
+	if err := s.db.QueryRow(`SELECT count(DISTINCT s) FROM events`).Scan(&again); err != nil || again != n {
+		t.Errorf("reading after TrimMemory: %d rows (%v), want %d", again, err, n)
+	}
+}
