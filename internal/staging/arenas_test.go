@@ -1,0 +1,37 @@
+package staging
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// Threads that allocate at once get arenas of their own unless the cap holds them.
+func TestLimitMallocArenas(t *testing.T) {
+	if mallocArenas() < 0 {
+		t.Skip("glibc's malloc only")
+	}
+	before := mallocArenas()
+	if before > 8 {
+		t.Skipf("%d arenas already: glibc has fixed its own cap, which M_ARENA_MAX no longer changes", before)
+	}
+	if !LimitMallocArenas(2) {
+		t.Fatal("mallopt refused M_ARENA_MAX")
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 16 {
+		wg.Go(func() {
+			runtime.LockOSThread() // a thread of its own, held until the goroutine ends
+			<-start
+			for range 1000 {
+				mallocChurn()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if got := mallocArenas(); got > max(before, 2) {
+		t.Errorf("%d arenas after 16 threads allocated at once (%d before), want at most %d", got, before, max(before, 2))
+	}
+}
