@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,10 +54,10 @@ func plantDifferences(t *testing.T, ic *intercom.Server) []string {
 			withReplies = append(withReplies, tk)
 		}
 	}
-	if len(withReplies) < 3 {
+	if len(withReplies) < 2 {
 		t.Fatalf("only %d tickets with two replies to tamper with", len(withReplies))
 	}
-	dropped, moved, restated := withReplies[0], withReplies[1], withReplies[2]
+	dropped, moved := withReplies[0], withReplies[1]
 	var droppedPart, movedPart string
 	ic.TamperTicket(dropped.ID, func(tk *intercom.Ticket) {
 		i := lastReply(tk.Parts)
@@ -68,21 +69,36 @@ func plantDifferences(t *testing.T, ic *intercom.Server) []string {
 		movedPart = tk.Parts[i].ID
 		tk.Parts[i].CreatedAt += 3600
 	})
-	states := ic.TicketStates() // read before: a tamper function runs under the server's lock
-	ic.TamperTicket(restated.ID, func(tk *intercom.Ticket) {
-		for _, s := range states {
-			if s.ID != tk.StateID {
-				tk.StateID, tk.State = s.ID, s.Category
-				return
-			}
+	// One ticket the plan left submitted (no state op) and one whose state the plan set: verify
+	// checks the state of both.
+	var restated []intercom.Ticket
+	tickets := ic.Tickets()
+	for _, submitted := range []bool{true, false} {
+		i := slices.IndexFunc(tickets, func(tk intercom.Ticket) bool {
+			return (tk.State == "submitted") == submitted && tk.ID != dropped.ID && tk.ID != moved.ID
+		})
+		if i < 0 {
+			t.Fatalf("no other ticket whose state is submitted=%v to tamper with", submitted)
 		}
-	})
-	t.Logf("dropped part %s of ticket %s, moved part %s of ticket %s, changed the state of %s",
-		droppedPart, dropped.ID, movedPart, moved.ID, restated.ID)
+		restated = append(restated, tickets[i])
+	}
+	states := ic.TicketStates() // read before: a tamper function runs under the server's lock
+	for _, tk := range restated {
+		ic.TamperTicket(tk.ID, func(tk *intercom.Ticket) {
+			for _, s := range states {
+				if s.Category != tk.State {
+					tk.StateID, tk.State = s.ID, s.Category
+					return
+				}
+			}
+		})
+	}
+	t.Logf("dropped part %s of ticket %s, moved part %s of ticket %s, changed the state of %s and %s",
+		droppedPart, dropped.ID, movedPart, moved.ID, restated[0].ID, restated[1].ID)
 	return []string{
 		dropped.ID + ",", "parts.count", // the reply that went is missing and the count is short
 		moved.ID + ",", ".created_at",
-		restated.ID + ",", ",state,",
+		restated[0].ID + ",ticket:", restated[1].ID + ",ticket:", ",state,",
 	}
 }
 
