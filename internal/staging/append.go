@@ -24,22 +24,22 @@ func appendBatch(conn driver.Conn, t schema.Table, snapshotID, pageID int64, rec
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.RawTable(), err)
 	}
+	readers := make([]columnReader, rec.NumCols())
+	for c, arr := range rec.Columns() {
+		if readers[c], err = readerOf(arr); err != nil {
+			return fmt.Errorf("%s column %s: %w", t.Entity, t.Columns[c].Name, err)
+		}
+	}
 	insert := fmt.Sprintf(`INSERT INTO %s (snapshot_id, page_id, %s) SELECT * FROM appended_data`, t.RawTable(), t.QuotedColumns())
 	app, err := duckdb.NewQueryAppender(conn, insert, "", types, nil)
 	if err != nil {
 		return fmt.Errorf("opening an appender on %s: %w", t.RawTable(), err)
 	}
-	arrays := rec.Columns()
-	row := make([]driver.Value, 2+len(arrays))
+	row := make([]driver.Value, 2+len(readers))
 	row[0], row[1] = snapshotID, pageID
 	for i := 0; i < int(rec.NumRows()); i++ {
-		for c, arr := range arrays {
-			v, err := arrowValue(arr, i)
-			if err != nil {
-				_ = app.Close()
-				return fmt.Errorf("%s row %d: column %s: %w", t.Entity, i, t.Columns[c].Name, err)
-			}
-			row[2+c] = v
+		for c, read := range readers {
+			row[2+c] = read(i)
 		}
 		if err := app.AppendRow(row...); err != nil {
 			_ = app.Close()
@@ -70,7 +70,7 @@ func appendedTypes(s *arrow.Schema) ([]duckdb.TypeInfo, error) {
 	return types, nil
 }
 
-// duckTypeOf is the DuckDB type that holds values of Arrow type dt as arrowValue reads them.
+// duckTypeOf is the DuckDB type that holds values of Arrow type dt as readerOf reads them.
 func duckTypeOf(dt arrow.DataType) (duckdb.TypeInfo, error) {
 	switch dt.ID() {
 	case arrow.STRING:
@@ -91,41 +91,51 @@ func duckTypeOf(dt arrow.DataType) (duckdb.TypeInfo, error) {
 	return nil, fmt.Errorf("Arrow type %s has no staging column type", dt)
 }
 
-// arrowValue is the value at row i of arr as the appender takes it: nil for a null, and Go's own
-// type for each Arrow type a canonical table uses (schema's kinds).
-func arrowValue(arr arrow.Array, i int) (driver.Value, error) {
-	if arr.IsNull(i) {
-		return nil, nil
-	}
+// columnReader reads row i of one Arrow column as the appender takes it: nil for a null, and Go's
+// own type for each Arrow type a canonical table uses (schema's kinds).
+type columnReader func(i int) driver.Value
+
+// readerOf is arr's columnReader, chosen once per batch so the per-value path does no type switch.
+func readerOf(arr arrow.Array) (columnReader, error) {
 	switch a := arr.(type) {
 	case *array.String:
-		return a.Value(i), nil
+		return nullOr(a, func(i int) driver.Value { return a.Value(i) }), nil
 	case *array.Int64:
-		return a.Value(i), nil
+		return nullOr(a, func(i int) driver.Value { return a.Value(i) }), nil
 	case *array.Boolean:
-		return a.Value(i), nil
+		return nullOr(a, func(i int) driver.Value { return a.Value(i) }), nil
 	case *array.Timestamp:
 		toTime, err := a.DataType().(*arrow.TimestampType).GetToTimeFunc()
 		if err != nil {
 			return nil, err
 		}
-		return toTime(a.Value(i)).UTC(), nil
+		return nullOr(a, func(i int) driver.Value { return toTime(a.Value(i)).UTC() }), nil
 	case *array.List:
-		return stringList(a, i)
+		values, ok := a.ListValues().(*array.String)
+		if !ok {
+			return nil, fmt.Errorf("a list of %s, not of strings", a.ListValues().DataType())
+		}
+		return nullOr(a, func(i int) driver.Value { return stringList(a, values, i) }), nil
 	}
 	return nil, fmt.Errorf("Arrow type %s has no staging column type", arr.DataType())
 }
 
-// stringList is row i of a list-of-strings array (tags and the like) as a []string.
-func stringList(a *array.List, i int) ([]string, error) {
-	values, ok := a.ListValues().(*array.String)
-	if !ok {
-		return nil, fmt.Errorf("a list of %s, not of strings", a.ListValues().DataType())
+// nullOr reads nil where arr holds a null and read's value elsewhere.
+func nullOr(arr arrow.Array, read columnReader) columnReader {
+	return func(i int) driver.Value {
+		if arr.IsNull(i) {
+			return nil
+		}
+		return read(i)
 	}
+}
+
+// stringList is row i of a list-of-strings array (tags and the like), whose values are values.
+func stringList(a *array.List, values *array.String, i int) []string {
 	start, end := a.ValueOffsets(i)
 	out := make([]string, 0, end-start)
 	for j := start; j < end; j++ {
 		out = append(out, values.Value(int(j)))
 	}
-	return out, nil
+	return out
 }
