@@ -35,35 +35,46 @@ var pageComments = 1000
 type meeting struct {
 	mu       sync.Mutex
 	mode     string
-	tickets  []ticketRef     // not deleted, most recently updated first
-	next     int             // the next ticket to hand to a worker
-	pos      int64           // the stream's durable position: every comment created before it is staged
-	ended    bool            // the stream reached the end of the export
-	done     []bool          // by index in tickets: comments staged by a durable write
-	frontier int             // tickets[:frontier] are all done
-	staged   map[string]bool // ticket ids whose comments per-ticket workers durably staged
+	index    *ticketIndex // the names of the keys below; nil in bulk mode
+	tickets  []indexedRef // not deleted, most recently updated first
+	byKey    []int32      // positions in tickets, sorted by key: finds a ticket by its id
+	next     int          // the next ticket to hand to a worker
+	pos      int64        // the stream's durable position: every comment created before it is staged
+	ended    bool         // the stream reached the end of the export
+	done     []bool       // by position in tickets: comments about to be durably written
+	frontier int          // tickets[:frontier] are all done
+	staged   []bool       // by position in tickets: comments per-ticket workers durably staged
 	// unneeded is closed once the stream is no longer needed, endOfStream once it reached the
 	// end: both only ever turn true, so whatever waits for them can be cancelled then.
 	unneeded, endOfStream chan struct{}
 }
 
-func newMeeting(mode string, index map[string]ticketRef, pos int64) *meeting {
-	m := &meeting{mode: mode, pos: pos, staged: map[string]bool{},
-		unneeded: make(chan struct{}), endOfStream: make(chan struct{})}
-	if mode != modeBulk {
-		for _, t := range index {
+// newMeeting sets the hybrid up for the tickets of index that are not deleted (none in bulk
+// mode, where the stream reads alone; index may be nil then).
+func newMeeting(mode string, index *ticketIndex, pos int64) *meeting {
+	m := &meeting{mode: mode, pos: pos, unneeded: make(chan struct{}), endOfStream: make(chan struct{})}
+	if mode != modeBulk && index != nil {
+		for _, t := range index.latest() {
 			if !t.deleted {
 				m.tickets = append(m.tickets, t)
 			}
 		}
+		// Only the names are needed to turn keys back into ids: the caller may drop the rest.
+		m.index = &ticketIndex{names: index.names, byName: index.byName}
 	}
-	slices.SortFunc(m.tickets, func(a, b ticketRef) int {
+	slices.SortFunc(m.tickets, func(a, b indexedRef) int {
 		if c := cmp.Compare(b.updated, a.updated); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.id, a.id)
+		return cmp.Compare(b.key, a.key)
 	})
+	m.byKey = make([]int32, len(m.tickets))
+	for i := range m.byKey {
+		m.byKey[i] = int32(i)
+	}
+	slices.SortFunc(m.byKey, func(a, b int32) int { return cmp.Compare(m.tickets[a].key, m.tickets[b].key) })
 	m.done = make([]bool, len(m.tickets))
+	m.staged = make([]bool, len(m.tickets))
 	m.signal()
 	return m
 }
@@ -95,7 +106,7 @@ func (m *meeting) take() (int, ticketRef, bool) {
 	}
 	m.next++
 	m.signal()
-	return m.next - 1, m.tickets[m.next-1], true
+	return m.next - 1, m.index.ref(m.tickets[m.next-1]), true
 }
 
 // streamNeeded says whether the events stream must read on from its position.
@@ -126,9 +137,17 @@ func (m *meeting) advance(next cursor) {
 
 // stagedPerTicket says whether the stream can leave a ticket's comments out.
 func (m *meeting) stagedPerTicket(ticketID string) bool {
+	if m.index == nil {
+		return false
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.staged[ticketID]
+	k, ok := m.index.key(ticketID, false)
+	if !ok {
+		return false
+	}
+	i, found := slices.BinarySearchFunc(m.byKey, k, func(i int32, k int64) int { return cmp.Compare(m.tickets[i].key, k) })
+	return found && m.staged[m.byKey[i]]
 }
 
 // complete marks tickets as about to be written and returns the cursor that write saves: the
@@ -149,12 +168,12 @@ func (m *meeting) complete(idx []int) cursor {
 	return cursor{V: cursorVersion, Frontier: &at}
 }
 
-// written lets the stream skip the comments of tickets now durably staged.
-func (m *meeting) written(ids []string) {
+// written lets the stream skip the comments of tickets now durably staged, given by position.
+func (m *meeting) written(idx []int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, id := range ids {
-		m.staged[id] = true
+	for _, i := range idx {
+		m.staged[i] = true
 	}
 }
 
@@ -185,14 +204,15 @@ func (r *run) startComments(ctx context.Context) error {
 	if resumed && perTicket.Frontier != nil {
 		done = *perTicket.Frontier
 	}
-	candidates := map[string]ticketRef{}
-	for _, t := range r.index {
+	candidates := &ticketIndex{}
+	for _, t := range r.index.latest() {
 		// Tickets this run's stream read changed since any earlier run: they all count, unless
 		// the index is the whole account again and an earlier run did them.
 		if !r.indexComplete || t.updated <= done {
-			candidates[t.id] = t
+			candidates.add(r.index.ref(t))
 		}
 	}
+	r.index = nil // the meeting keeps what it needs: the collector may have the rest
 	if !r.indexComplete && pos != math.MaxInt64 && pos <= done {
 		if err := r.earlierTickets(ctx, pos, done, candidates); err != nil {
 			return err
@@ -205,17 +225,21 @@ func (r *run) startComments(ctx context.Context) error {
 // earlierTickets re-reads, without staging, the tickets an earlier run staged that may still
 // need their comments: those updated at or after the stream's position and not after done. The
 // export from that position costs no more requests than the events stream over the same time.
-func (r *run) earlierTickets(ctx context.Context, pos, done int64, into map[string]ticketRef) error {
-	read := map[string]ticketRef{}
+func (r *run) earlierTickets(ctx context.Context, pos, done int64, into *ticketIndex) error {
+	read := &ticketIndex{}
 	start := cursor{V: cursorVersion, StartTime: pos}
 	err := r.page(ctx, pager{stream: streamTickets, dryRun: true, start: &start, fetch: r.fetchTickets(read), pipelined: true})
 	if err != nil {
 		return err
 	}
-	for id, t := range read {
-		if _, ok := into[id]; !ok && t.updated >= pos && t.updated <= done {
-			into[id] = t
+	var earlier []ticketRef
+	for _, t := range read.latest() {
+		if ref := read.ref(t); t.updated >= pos && t.updated <= done && !into.has(ref.id) {
+			earlier = append(earlier, ref)
 		}
+	}
+	for _, t := range earlier {
+		into.add(t)
 	}
 	return nil
 }
@@ -387,7 +411,6 @@ func (r *run) collect(ctx context.Context, in <-chan ticketComments) error {
 		rows  rowSet
 		skips []extract.Skip
 		idx   []int
-		ids   []string
 	)
 	flush := func() error {
 		if len(idx) == 0 {
@@ -396,14 +419,14 @@ func (r *run) collect(ctx context.Context, in <-chan ticketComments) error {
 		if err := r.w.write(ctx, streamTicketComments, &rows, skips, r.meet.complete(idx)); err != nil {
 			return err
 		}
-		r.meet.written(ids)
-		rows, skips, idx, ids = rowSet{}, nil, nil, nil
+		r.meet.written(idx)
+		rows, skips, idx = rowSet{}, nil, nil
 		return nil
 	}
 	for tc := range in {
 		rows.add(&tc.rows)
 		skips = append(skips, tc.skips...)
-		idx, ids = append(idx, tc.idx), append(ids, tc.id)
+		idx = append(idx, tc.idx)
 		if len(rows.comments) >= pageComments {
 			if err := flush(); err != nil {
 				return err

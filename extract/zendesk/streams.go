@@ -219,7 +219,7 @@ func decodeTicketsPage(body []byte) (*ticketsPage, error) {
 }
 
 // fetchTickets reads a page of the ticket export, adding every ticket to index.
-func (r *run) fetchTickets(index map[string]ticketRef) func(context.Context, cursor) (*result, error) {
+func (r *run) fetchTickets(index *ticketIndex) func(context.Context, cursor) (*result, error) {
 	return func(ctx context.Context, cur cursor) (*result, error) {
 		const path = "/api/v2/incremental/tickets/cursor.json"
 		q := exportQuery(cur)
@@ -234,7 +234,7 @@ func (r *run) fetchTickets(index map[string]ticketRef) func(context.Context, cur
 		res := &result{skips: p.skips, next: nextExportCursor(cur, p.env)}
 		res.rows.tickets = p.rows
 		for _, ref := range p.refs {
-			index[ref.id] = ref // a later page holds the later version
+			index.add(ref) // a later page holds the later version
 		}
 		return res, nil
 	}

@@ -153,12 +153,12 @@ func TestRepeats(t *testing.T) {
 // TestMeeting walks the hybrid's coordination: workers take tickets newest first until the
 // stream's position passes them; the stream reads on while an untaken ticket is at or after it.
 func TestMeeting(t *testing.T) {
-	index := map[string]ticketRef{}
+	index := &ticketIndex{}
 	for i, u := range []int64{100, 90, 80, 70, 60} {
 		id := strconv.Itoa(i + 1)
-		index[id] = ticketRef{id: id, updated: u}
+		index.add(ticketRef{id: id, updated: u})
 	}
-	index["d"] = ticketRef{id: "d", updated: 95, deleted: true}
+	index.add(ticketRef{id: "d", updated: 95, deleted: true})
 
 	m := newMeeting(modeAuto, index, 0)
 	takeWant := func(wantID string) {

@@ -112,7 +112,7 @@ type run struct {
 	workers int
 	// index is every ticket the tickets stream read in this run; the comments stage starts
 	// from it once that stream is done.
-	index map[string]ticketRef
+	index *ticketIndex
 	// indexComplete is false when the tickets stream resumed from a saved cursor: tickets staged
 	// by earlier runs are not in index.
 	indexComplete bool
@@ -127,7 +127,7 @@ func (s *Source) Extract(ctx context.Context, req extract.Request, sink extract.
 	}
 	r := &run{
 		src: s, req: req, w: &writer{sink: sink, progress: progress, wants: req.Wants},
-		mode: s.mode, workers: s.workers, index: map[string]ticketRef{},
+		mode: s.mode, workers: s.workers, index: &ticketIndex{},
 	}
 	if !req.Since.IsZero() {
 		r.since = max(0, req.Since.Unix())
