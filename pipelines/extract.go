@@ -48,6 +48,8 @@ type ExtractResult struct {
 // Extract runs the extract stage: it snapshots the pipeline's source into its staging file.
 // An interrupted run leaves everything it staged and resumes from its cursors next time.
 func Extract(ctx context.Context, p *Pipeline, opts ExtractOptions) (*ExtractResult, error) {
+	staging.LimitMallocArenas(stageMallocArenas)
+	defer limitGoMemory(extractGoMemoryLimit)()
 	started := time.Now()
 	entities, err := p.chooseEntities(opts.Entities)
 	if err != nil {

@@ -51,16 +51,10 @@ type LoadOptions struct {
 	Backoff        time.Duration
 }
 
-// loadMallocArenas caps glibc malloc's arenas during a load (staging.LimitMallocArenas). The
-// load's calls into DuckDB come one or two at a time (a chunk read, a ledger commit) and DuckDB
-// runs a thread per core: two arenas serve them without measurable waiting, and at 10,000 tickets
-// held the load's peak 12-19 MB lower than the default of up to eight per core.
-const loadMallocArenas = 2
-
 // RunLoad runs the load stage (or a replay, by the selection): it executes the plan in the staging
 // file against the pipeline's target and appends every outcome to the ledger.
 func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, error) {
-	staging.LimitMallocArenas(loadMallocArenas)
+	staging.LimitMallocArenas(stageMallocArenas)
 	target, workspace, err := p.writingTarget(opts.Getenv, opts.HTTPClient, opts.Concurrency)
 	if err != nil {
 		return nil, err
