@@ -69,9 +69,12 @@ func (s *Store) StartSnapshot(ctx context.Context, spec SnapshotSpec) (*Snapshot
 // snapshotMemoryLimit caps DuckDB's buffer pool while a snapshot is written. The pool fills up to
 // its cap on a big account and never reaches it on a small one, so the cap is part of the peak
 // that differs between them: at 128MB an extract of 20,000 tickets held ~130 MB in DuckDB's
-// allocator against ~30 MB for 2,000. Writing pages needs little: extracts of 20,000 tickets ran
-// at 32MB, blocks past the cap going to the file or its temporary directory.
-const snapshotMemoryLimit = "48MB"
+// allocator against ~30 MB for 2,000, and at 48MB the peaks of 2,000 and 20,000 tickets were
+// 10 and 13 MB higher than at 32MB. Writing pages needs little, blocks past the cap going to the
+// file or its temporary directory; a checkpoint needs more, and at 24MB one failed to pin a block
+// at 20,000 tickets, which ends the run (DuckDB refuses the database until it is reopened). At
+// 32MB extracts of 20,000, 60,000 and 125,000 tickets (470,000 comments) ran through.
+const snapshotMemoryLimit = "32MB"
 
 // uncompressedStringMethods are DuckDB's string compressions a snapshot writer does without.
 // Compressing the staged strings (ticket and comment bodies, JSON payloads) with FSST or a

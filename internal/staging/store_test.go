@@ -192,8 +192,8 @@ func TestSnapshotWriterSettings(t *testing.T) {
 	if _, err := s.StartSnapshot(ctx, SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := setting("memory_limit"); got != "45.7 MiB" {
-		t.Errorf("memory_limit while writing a snapshot = %q, want 45.7 MiB (48MB)", got)
+	if got := setting("memory_limit"); got != "30.5 MiB" {
+		t.Errorf("memory_limit while writing a snapshot = %q, want 30.5 MiB (32MB)", got)
 	}
 	if got := setting("disabled_compression_methods"); got == "" {
 		t.Error("disabled_compression_methods is empty while writing a snapshot")
