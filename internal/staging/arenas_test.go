@@ -35,3 +35,17 @@ func TestLimitMallocArenas(t *testing.T) {
 		t.Errorf("%d arenas after 16 threads allocated at once (%d before), want at most %d", got, before, max(before, 2))
 	}
 }
+
+// A large block freed must not move the threshold past the next ones: those stay mapped, and
+// their pages go back to the system when they are freed.
+func TestFixMallocMmapThreshold(t *testing.T) {
+	if mallocArenas() < 0 {
+		t.Skip("glibc's malloc only")
+	}
+	if !FixMallocMmapThreshold(128 << 10) {
+		t.Fatal("mallopt refused M_MMAP_THRESHOLD")
+	}
+	if !mmappedAfterFree(1 << 20) {
+		t.Error("a 1 MiB block came from an arena's heap after a 4 MiB one was freed")
+	}
+}
