@@ -86,8 +86,7 @@ const uncompressedStringMethods = "fsst,dictionary,dict_fsst"
 
 // configureWriter sets the store up for writing a snapshot, so that an extract's peak memory does
 // not grow with the account: a lower cap on DuckDB's buffer pool, no FSST or dictionary
-// compression, and freed memory returned to the system at once (see returnFreedMemoryAtOnce;
-// Close restores the allocator).
+// compression, and freed memory returned to the system at once (ReturnFreedMemoryAtOnce).
 func (s *Store) configureWriter(ctx context.Context) error {
 	if _, err := s.conn.ExecContext(ctx, "SET memory_limit = '"+snapshotMemoryLimit+"'"); err != nil {
 		return fmt.Errorf("limiting DuckDB's memory: %w", err)
@@ -95,11 +94,7 @@ func (s *Store) configureWriter(ctx context.Context) error {
 	if _, err := s.conn.ExecContext(ctx, "SET disabled_compression_methods = '"+uncompressedStringMethods+"'"); err != nil {
 		return fmt.Errorf("configuring DuckDB's compression: %w", err)
 	}
-	if s.restoreAllocator == nil {
-		if restore, ok := returnFreedMemoryAtOnce(); ok {
-			s.restoreAllocator = restore
-		}
-	}
+	s.ReturnFreedMemoryAtOnce()
 	return nil
 }
 

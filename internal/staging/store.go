@@ -24,7 +24,7 @@ type Store struct {
 	mu       sync.Mutex // serialises writes on conn
 	lastPage int64
 
-	restoreAllocator func() // set while a snapshot writer has the allocator purge at once
+	restoreAllocator func() // set while the store has DuckDB's allocator purge at once
 }
 
 // Open opens or creates the staging file at path, migrating its schema.
@@ -57,6 +57,19 @@ func (s *Store) init(ctx context.Context) error {
 	}
 	s.conn = conn
 	return conn.QueryRowContext(ctx, `SELECT coalesce(max(page_id), 0) FROM pages`).Scan(&s.lastPage)
+}
+
+// ReturnFreedMemoryAtOnce has DuckDB's allocator give freed pages back to the system at once
+// until the store is closed, rather than keep them for a second (see returnFreedMemoryAtOnce). A
+// snapshot writer turns it on, and so does the load. The setting is process-wide; Close restores
+// it.
+func (s *Store) ReturnFreedMemoryAtOnce() {
+	if s.restoreAllocator != nil {
+		return
+	}
+	if restore, ok := returnFreedMemoryAtOnce(); ok {
+		s.restoreAllocator = restore
+	}
 }
 
 // DB is the store's database handle, for readers (sql, status, transforms).
