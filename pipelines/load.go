@@ -55,7 +55,7 @@ type LoadOptions struct {
 // file against the pipeline's target and appends every outcome to the ledger.
 func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, error) {
 	staging.LimitMallocArenas(stageMallocArenas)
-	staging.FixMallocMmapThreshold(stageMmapThreshold)
+	staging.FixMallocMmapThreshold(loadMmapThreshold)
 	target, workspace, err := p.writingTarget(opts.Getenv, opts.HTTPClient, opts.Concurrency)
 	if err != nil {
 		return nil, err

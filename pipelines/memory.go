@@ -12,12 +12,13 @@ import (
 // of up to eight per core; an extract of 20,000 held 9-13 MB of arenas for 5-6 MB in use.
 const stageMallocArenas = 2
 
-// stageMmapThreshold is the block size from which glibc's malloc maps each block of its own
-// during an extract or a load (staging.FixMallocMmapThreshold): 128 KiB, where glibc's moving
-// threshold starts. It held an extract of 20,000 tickets 3-6 MB lower, and a load of 10,000 (with
-// DuckDB's freed pages returned at once) 5-8 MB lower. glibc has no way back to a moving
-// threshold, so it lasts for the process.
-const stageMmapThreshold = 128 << 10
+// loadMmapThreshold is the block size from which glibc's malloc maps each block of its own during
+// a load (staging.FixMallocMmapThreshold): 128 KiB, where glibc's moving threshold starts. It held
+// a load of 10,000 tickets (with DuckDB's freed pages returned at once) 5-8 MB lower. An extract
+// of 20,000 tickets peaked 3-6 MB lower with it too, but with the Go limit below the extra CPU
+// made it miss a rate-limit window in most bench runs (wall / bound 1.27 against 1.17), so the
+// extract leaves it. glibc has no way back to a moving threshold, so it lasts for the process.
+const loadMmapThreshold = 128 << 10
 
 // extractGoMemoryLimit is the soft limit on the Go runtime's memory during an extract.
 //

@@ -76,10 +76,10 @@ func LimitMallocArenas(n int) bool {
 //
 // By default the threshold moves: each freed mapped block raises it to that block's size, up to
 // 32 MB, so after the first few of DuckDB's large vectors are freed the later ones come from the
-// arenas' heaps, where a block still in use above them keeps the freed ones resident. In an
-// extract of 20,000 tickets glibc then held 10 MB for 5 in use, against 5 for 4 at 2,000; fixed
-// at 128 KiB (the default's starting point), the extract's peak was 5-6 MB lower at 20,000 tickets
-// and the same at 2,000. Fixing it also stops glibc adjusting its trim threshold.
+// arenas' heaps, where a block still in use above them keeps the freed ones resident: at a load's
+// peak glibc held 17-20 MB for 5-9 in use, and in an extract of 20,000 tickets 10 MB for 5. Fixed
+// at 128 KiB (the default's starting point), each large block is mapped and unmapped on its own
+// (see pipelines.loadMmapThreshold). Fixing it also stops glibc adjusting its trim threshold.
 func FixMallocMmapThreshold(n int) bool {
 	return C.mallopt(C.M_MMAP_THRESHOLD, C.int(n)) == 1
 }
