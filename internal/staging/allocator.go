@@ -77,10 +77,10 @@ import "C"
 //
 // Purging at once costs an madvise per freed run of pages: a few seconds of system time over an
 // extract of 20,000 tickets, which waits on the source's rate limits anyway. An unthrottled load
-// is bound by CPU: with this and a fixed mmap threshold it ran 20-25% fewer operations a second
-// (4,628 → 3,479 at 10,000 tickets, still 21 times Intercom's per-app ceiling, which is what
-// bounds a real load) for a peak 22 MB lower (158 → 136 MB; 126 → 112 at 1,000 tickets). The load
-// takes that trade (Store.ReturnFreedMemoryAtOnce).
+// is bound by CPU: with this and a fixed mmap threshold its peak was 22 MB lower (158 → 136 MB at
+// 10,000 tickets; 126 → 112 at 1,000), and its speed within the machine's noise (one pair of runs
+// 25% slower, later runs as fast as before), so the load takes it (Store.ReturnFreedMemoryAtOnce).
+// A real load is bound by Intercom's 166 requests a second, not by CPU.
 //
 // The setting is process-wide: the caller restores it when it is done.
 func returnFreedMemoryAtOnce() (restore func(), ok bool) {
