@@ -204,15 +204,11 @@ func (r *run) startComments(ctx context.Context) error {
 	if resumed && perTicket.Frontier != nil {
 		done = *perTicket.Frontier
 	}
-	candidates := &ticketIndex{}
-	for _, t := range r.index.latest() {
-		// Tickets this run's stream read changed since any earlier run: they all count, unless
-		// the index is the whole account again and an earlier run did them.
-		if !r.indexComplete || t.updated <= done {
-			candidates.add(r.index.ref(t))
-		}
-	}
+	candidates := r.index
 	r.index = nil // the meeting keeps what it needs: the collector may have the rest
+	// Tickets this run's stream read changed since any earlier run: they all count, unless the
+	// index is the whole account again and an earlier run did them.
+	candidates.retain(func(t indexedRef) bool { return !r.indexComplete || t.updated <= done })
 	if !r.indexComplete && pos != math.MaxInt64 && pos <= done {
 		if err := r.earlierTickets(ctx, pos, done, candidates); err != nil {
 			return err
@@ -232,6 +228,7 @@ func (r *run) earlierTickets(ctx context.Context, pos, done int64, into *ticketI
 	if err != nil {
 		return err
 	}
+	// Gathered first, added after: an add between two lookups would have each lookup re-sort.
 	var earlier []ticketRef
 	for _, t := range read.latest() {
 		if ref := read.ref(t); t.updated >= pos && t.updated <= done && !into.has(ref.id) {
@@ -340,8 +337,7 @@ func cancelOn(parent context.Context, ch <-chan struct{}) (context.Context, cont
 
 // ticketComments is one ticket's comments as fetched by a worker.
 type ticketComments struct {
-	idx   int
-	id    string
+	idx   int // the ticket's position in the meeting
 	rows  rowSet
 	skips []extract.Skip
 }
@@ -374,7 +370,7 @@ func (r *run) commentWorker(ctx context.Context, out chan<- ticketComments) erro
 // fetchTicketComments reads every page of one ticket's comments. A 404 (the ticket went away)
 // is a skip, not a failure.
 func (r *run) fetchTicketComments(ctx context.Context, idx int, ticketID string) (ticketComments, error) {
-	tc := ticketComments{idx: idx, id: ticketID}
+	tc := ticketComments{idx: idx}
 	path := "/api/v2/tickets/" + url.PathEscape(ticketID) + "/comments.json"
 	q := url.Values{"page[size]": {"100"}, "include_inline_images": {"true"}}
 	for {

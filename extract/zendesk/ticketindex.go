@@ -95,6 +95,12 @@ func (x *ticketIndex) latest() []indexedRef {
 	return x.refs
 }
 
+// retain keeps only the tickets keep says yes to.
+func (x *ticketIndex) retain(keep func(indexedRef) bool) {
+	x.refs = slices.DeleteFunc(x.latest(), func(r indexedRef) bool { return !keep(r) })
+	x.sorted = len(x.refs)
+}
+
 // has says whether the index holds the ticket.
 func (x *ticketIndex) has(id string) bool {
 	k, ok := x.key(id, false)

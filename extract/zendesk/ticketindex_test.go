@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -101,4 +102,22 @@ func heapInUse() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+
+func TestTicketIndexRetainKeepsOrderAndNames(t *testing.T) {
+	x := &ticketIndex{}
+	for i, id := range []string{"5", "x", "2", "9", "y", "4"} {
+		x.add(ticketRef{id: id, updated: int64(i)})
+	}
+	x.retain(func(r indexedRef) bool { return r.updated%2 == 1 }) // x, 9, 4
+	var got []string
+	for _, r := range x.latest() {
+		got = append(got, x.ref(r).id)
+	}
+	if want := []string{"x", "4", "9"}; !slices.Equal(got, want) {
+		t.Errorf("kept %v, want %v (names first, then numbers in order)", got, want)
+	}
+	if x.has("5") || x.has("y") || !x.has("x") {
+		t.Error("has disagrees with what retain kept")
+	}
 }
