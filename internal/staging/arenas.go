@@ -41,12 +41,14 @@ static void deskport_malloc_churn(void) {
 // deskport_mmapped_after_free raises glibc's dynamic mmap threshold the way a freed large block
 // does (when it is not fixed), then says whether a block of size bytes is served by mmap.
 static int deskport_mmapped_after_free(size_t size) {
-	// volatile: the compiler may otherwise drop a block that is freed unused.
-	void *volatile big = malloc(4 * size);
+	// volatile: the compiler may otherwise drop a block that is freed unused. The freed block is
+	// half as big again: a moving threshold follows it up to 32 MB only.
+	void *volatile big = malloc(size + size / 2);
 	free(big);
-	size_t before = mallinfo2().hblkhd;
 	void *volatile p = malloc(size);
-	int mapped = mallinfo2().hblkhd >= before + size;
+	// glibc marks a mapped chunk with bit 1 of the size word just before the block. (The
+	// process-wide count of mapped bytes would do, but other threads map and unmap meanwhile.)
+	int mapped = p != NULL && (((size_t *)p)[-1] & 2) != 0;
 	free(p);
 	return mapped;
 }
@@ -78,8 +80,8 @@ func LimitMallocArenas(n int) bool {
 // 32 MB, so after the first few of DuckDB's large vectors are freed the later ones come from the
 // arenas' heaps, where a block still in use above them keeps the freed ones resident: at a load's
 // peak glibc held 17-20 MB for 5-9 in use, and in an extract of 20,000 tickets 10 MB for 5. Fixed
-// at 128 KiB (the default's starting point), each large block is mapped and unmapped on its own
-// (see pipelines.loadMmapThreshold). Fixing it also stops glibc adjusting its trim threshold.
+// at 128 KiB (the default's starting point), a large block that no free chunk of the heap fits is
+// mapped and unmapped on its own instead of growing the heap (see pipelines.loadMmapThreshold). Fixing it also stops glibc adjusting its trim threshold.
 func FixMallocMmapThreshold(n int) bool {
 	return C.mallopt(C.M_MMAP_THRESHOLD, C.int(n)) == 1
 }
