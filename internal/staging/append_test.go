@@ -12,11 +12,7 @@ import (
 // casts it to JSON, so neither spacing nor HTML in it is re-encoded.
 func TestStagedPayloadKeepsTheSourceText(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
-	sn, err := s.StartSnapshot(ctx, SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, sn := openTicketSnapshot(t)
 	raw := `{"id": 7,  "description": "<p>a &amp; b</p>", "tags": ["x"]}`
 	page := ticketPage(t, "tickets", `{}`, schema.Ticket{SourceID: "7", CreatedAt: t0, UpdatedAt: t0,
 		CustomFields: `{"360002":3.5}`, Raw: []byte(raw)})
@@ -24,7 +20,7 @@ func TestStagedPayloadKeepsTheSourceText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var payload, kind, field string
-	err = s.DB().QueryRow(`SELECT payload::VARCHAR, json_type(custom_fields), custom_fields->>'$.360002' FROM raw_tickets`).
+	err := s.DB().QueryRow(`SELECT payload::VARCHAR, json_type(custom_fields), custom_fields->>'$.360002' FROM raw_tickets`).
 		Scan(&payload, &kind, &field)
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +38,7 @@ func TestStagingPagesKeepsNoCMemoryPerPage(t *testing.T) {
 		t.Skip("glibc's malloc counters are read on Linux only")
 	}
 	ctx := context.Background()
-	s := openTemp(t)
-	sn, err := s.StartSnapshot(ctx, SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sn := openTicketSnapshot(t)
 	id := 0
 	writePages := func(n int) {
 		for range n {

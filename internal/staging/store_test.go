@@ -30,15 +30,22 @@ func ticketPage(t *testing.T, stream, cursor string, tickets ...schema.Ticket) e
 	return extract.Page{Stream: stream, Batches: []extract.Batch{{Entity: schema.Tickets, Records: rec}}, Cursor: []byte(cursor)}
 }
 
+// openTicketSnapshot opens a fresh store and starts a snapshot of tickets in it.
+func openTicketSnapshot(t *testing.T) (*Store, *Snapshot) {
+	t.Helper()
+	s := openTemp(t)
+	sn, err := s.StartSnapshot(context.Background(), SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, sn
+}
+
 var t0 = time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
 
 func TestWritePageAndCanonicalView(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
-	sn, err := s.StartSnapshot(ctx, SnapshotSpec{Source: "zendesk", BaseURL: "http://x", Entities: []schema.Entity{schema.Tickets}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, sn := openTicketSnapshot(t)
 	due := t0.Add(48 * time.Hour)
 	page1 := ticketPage(t, "tickets", `{"v":1,"c":"a"}`,
 		schema.Ticket{SourceID: "33144692244499", CreatedAt: t0, UpdatedAt: t0, Subject: "Ünïcode ✓", Status: "open",
