@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -112,12 +111,16 @@ func (s *Source) do(req *http.Request, what string, out any) error {
 	if err := httpx.CheckResponse(resp); err != nil {
 		return fmt.Errorf("intercom: %s: %w", what, err)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
+	var parseErr error
+	err = httpx.ReadBody(resp, maxBody, func(body []byte) error {
+		parseErr = json.Unmarshal(body, out)
+		return parseErr
+	})
+	switch {
+	case parseErr != nil:
+		return fmt.Errorf("intercom: cannot parse %s: %w", what, parseErr)
+	case err != nil:
 		return fmt.Errorf("intercom: reading %s: %w", what, err)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("intercom: cannot parse %s: %w", what, err)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -72,33 +71,38 @@ func (a *api) route(req *http.Request) string {
 	return numericSegment.ReplaceAllString(p, "/{id}$1")
 }
 
-// get fetches path (below the base URL) with query and returns the body of a 2xx response.
-func (a *api) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
+// get fetches path (below the base URL) with query and hands the body of a 2xx response to
+// decode. The body is only valid during decode: its buffer serves the next request after.
+func (a *api) get(ctx context.Context, path string, query url.Values, decode func(body []byte) error) error {
 	u := *a.base
 	u.Path = a.base.Path + path
 	u.RawPath = ""
 	u.RawQuery = query.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("zendesk: GET %s: %w", path, err)
+		return fmt.Errorf("zendesk: GET %s: %w", path, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := a.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		return nil, fmt.Errorf("zendesk: cannot reach %s: %w", httpx.RedactURL(a.base), httpx.UnwrapURLError(err))
+		return fmt.Errorf("zendesk: cannot reach %s: %w", httpx.RedactURL(a.base), httpx.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	if err := httpx.CheckResponse(resp); err != nil {
-		return nil, statusError(path, err)
+		return statusError(path, err)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, fmt.Errorf("zendesk: reading GET %s: %w", path, err)
+	var decodeErr error
+	err = httpx.ReadBody(resp, maxBody, func(body []byte) error {
+		decodeErr = decode(body)
+		return decodeErr
+	})
+	if err != nil && decodeErr == nil {
+		return fmt.Errorf("zendesk: reading GET %s: %w", path, err)
 	}
-	return body, nil
+	return err
 }
 
 // apiError words an API failure for people while keeping the *httpx.StatusError for errors.Is.

@@ -156,6 +156,7 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 // compact is the record's raw payload without insignificant whitespace.
 func compact(raw json.RawMessage) []byte {
 	var buf bytes.Buffer
+	buf.Grow(len(raw)) // compacting only shrinks: one allocation, no growing
 	if err := json.Compact(&buf, raw); err != nil {
 		return append([]byte(nil), raw...)
 	}

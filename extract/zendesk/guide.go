@@ -64,13 +64,15 @@ func (r *run) noHelpCenter(cur cursor, err error) (*result, error) {
 }
 
 func (r *run) getHC(ctx context.Context, path string, q url.Values) (*hcEnvelope, error) {
-	body, err := r.src.api.get(ctx, path, q)
+	var env hcEnvelope
+	err := r.src.api.get(ctx, path, q, func(body []byte) error {
+		if err := json.Unmarshal(body, &env); err != nil {
+			return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var env hcEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
 	}
 	return &env, nil
 }

@@ -145,15 +145,15 @@ func (r *run) store(ctx context.Context, p pager, res *result) error {
 
 // getPage fetches and decodes one page, naming the endpoint when the page cannot be parsed.
 func (r *run) getPage(ctx context.Context, path string, q url.Values) (*envelope, error) {
-	body, err := r.src.api.get(ctx, path, q)
-	if err != nil {
-		return nil, err
-	}
-	env, err := decodeEnvelope(body)
-	if err != nil {
-		return nil, fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
-	}
-	return env, nil
+	var env *envelope
+	err := r.src.api.get(ctx, path, q, func(body []byte) error {
+		var err error
+		if env, err = decodeEnvelope(body); err != nil {
+			return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
+		}
+		return nil
+	})
+	return env, err
 }
 
 // clampStart keeps start_time at least a minute in the past, as the exports require.
@@ -223,13 +223,16 @@ func (r *run) fetchTickets(index *ticketIndex) func(context.Context, cursor) (*r
 	return func(ctx context.Context, cur cursor) (*result, error) {
 		const path = "/api/v2/incremental/tickets/cursor.json"
 		q := exportQuery(cur)
-		body, err := r.src.api.get(ctx, path, q)
+		var p *ticketsPage
+		err := r.src.api.get(ctx, path, q, func(body []byte) error {
+			var err error
+			if p, err = decodeTicketsPage(body); err != nil {
+				return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		p, err := decodeTicketsPage(body)
-		if err != nil {
-			return nil, fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
 		}
 		res := &result{skips: p.skips, next: nextExportCursor(cur, p.env)}
 		res.rows.tickets = p.rows

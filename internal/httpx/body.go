@@ -1,0 +1,36 @@
+package httpx
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// bodyBuffers holds response buffers between requests. Reading each page into a fresh buffer that
+// grows as it reads allocated the page about twice more in garbage: a sixth of what an extract of
+// 20,000 Zendesk tickets allocated, for the collector to chase.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody keeps a buffer that once held an outsized body from staying in the pool.
+const maxPooledBody = 16 << 20
+
+// ReadBody reads at most limit bytes of resp's body into a pooled buffer and hands them to use.
+// The bytes are only valid during use, which must copy what it keeps (json.Unmarshal does): the
+// buffer serves another response after.
+func ReadBody(resp *http.Response, limit int64, use func(body []byte) error) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBody {
+			bodyBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead spare bytes to see the end
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit)); err != nil {
+		return err
+	}
+	return use(buf.Bytes())
+}
