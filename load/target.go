@@ -25,6 +25,13 @@ type Op struct {
 	Payload  json.RawMessage
 }
 
+// Codes of the failures the loader records itself, without a call, when an op's refs are not
+// loaded: nothing can have been created by them.
+const (
+	codeDependencyMissing = "dependency_missing"
+	codeDependencyFailed  = "dependency_failed"
+)
+
 // Refs maps the op ids an op refers to onto their target ids.
 type Refs map[string]string
 
@@ -33,7 +40,7 @@ func (r Refs) ID(ref string) (string, error) {
 	if id, ok := r[ref]; ok && id != "" {
 		return id, nil
 	}
-	return "", &OpError{Code: "dependency_missing", Message: fmt.Sprintf("%s is not loaded", ref), Retryable: true}
+	return "", &OpError{Code: codeDependencyMissing, Message: fmt.Sprintf("%s is not loaded", ref), Retryable: true}
 }
 
 // Attachment is a source file a part carries, as the plan's payload describes it.
