@@ -178,11 +178,7 @@ func (b *budget) admit(now time.Time) (s slot, ok bool, until time.Time) {
 	case unmetered:
 		return slot{sentAt: now}, true, time.Time{}
 	case metered:
-		reserve := b.reserve
-		if b.initial < 2*reserve {
-			reserve = 0
-		}
-		if b.remaining-b.inflight-reserve > 0 {
+		if b.room() {
 			return slot{sentAt: now}, true, time.Time{}
 		}
 		b.waited = true
@@ -196,6 +192,16 @@ func (b *budget) admit(now time.Time) (s slot, ok bool, until time.Time) {
 	}
 	b.probing = true
 	return slot{sentAt: now, probe: true, afterReset: b.rolledOver}, true, time.Time{}
+}
+
+// room says whether a metered budget can send one more request in its current window, keeping
+// the reserve when the window is large enough to spare it.
+func (b *budget) room() bool {
+	reserve := b.reserve
+	if b.initial < 2*reserve {
+		reserve = 0
+	}
+	return b.remaining-b.inflight-reserve > 0
 }
 
 func (p *Pacer) release(class string, s slot, resp *http.Response) {
@@ -324,4 +330,17 @@ func (p *Pacer) Exhausted(class string) bool {
 		return true
 	}
 	return b.state == metered && p.now().Before(b.resetAt) && b.remaining-b.inflight <= 0
+}
+
+// HasRoom reports whether a request of class would be sent now rather than wait for the budget's
+// reset. It reserves nothing: it is for callers that choose their next piece of work by the
+// budget, so that they do not commit to work the window cannot pay for.
+func (p *Pacer) HasRoom(class string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.budgets[class]
+	if b == nil || b.state != metered || !p.now().Before(b.resetAt) {
+		return true
+	}
+	return b.room()
 }

@@ -363,3 +363,39 @@ func TestExhausted(t *testing.T) {
 		t.Fatal("not exhausted after the last request of the window")
 	}
 }
+
+func TestHasRoom(t *testing.T) {
+	remaining := 2
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ratelimit-remaining", strconv.Itoa(remaining))
+		w.Header().Set("ratelimit-reset", "1")
+		remaining--
+	}))
+	defer srv.Close()
+	p := NewPacer(http.DefaultTransport, PacingConfig{})
+	c := &http.Client{Transport: p}
+	get := func() {
+		t.Helper()
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if !p.HasRoom("") {
+		t.Fatal("no room before any request")
+	}
+	get()
+	get()
+	if !p.HasRoom("") {
+		t.Fatal("no room with one request left in the window")
+	}
+	get()
+	if p.HasRoom("") {
+		t.Fatal("room after the window's last request")
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if !p.HasRoom("") {
+		t.Fatal("no room once the window has reset")
+	}
+}
