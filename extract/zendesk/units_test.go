@@ -1,6 +1,7 @@
 package zendesk
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -301,4 +302,46 @@ func FuzzDecodeTicketsPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWorkersWaitForPlanRoomBeforeClaiming: with the plan budget spent for the window, a worker
+// claims no ticket (the events stream may still cover it), and stops waiting as soon as the
+// stream has passed every ticket left instead of at the budget's reset.
+func TestWorkersWaitForPlanRoomBeforeClaiming(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ratelimit-remaining", "0")
+		w.Header().Set("ratelimit-reset", "30")
+		w.Write([]byte(`{"groups":[]}`))
+	}))
+	defer srv.Close()
+	src, err := New(extract.Config{BaseURL: srv.URL, Credentials: map[string]string{"oauth_token": "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := src.(*Source)
+	if err := s.api.get(t.Context(), "/api/v2/groups.json", nil, func([]byte) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	index := &ticketIndex{}
+	index.add(ticketRef{id: "1", updated: 100})
+	index.add(ticketRef{id: "2", updated: 90})
+	r := &run{src: s, meet: newMeeting(modeAuto, index, 0)}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
+	defer cancel()
+	if r.waitForPlanRoom(ctx) {
+		t.Fatal("a worker went on to claim a ticket with the plan budget spent")
+	}
+
+	r.meet.advance(cursor{StartTime: 101}) // the stream passed both tickets
+	ctx, cancel = context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	r.waitForPlanRoom(ctx)
+	if waited := time.Since(start); waited > time.Second {
+		t.Errorf("a worker waited %v for the reset with no ticket left", waited)
+	}
+	if _, _, ok := r.meet.take(); ok {
+		t.Error("a ticket the stream covered was handed to a worker")
+	}
 }
