@@ -105,6 +105,20 @@ func (a *api) get(ctx context.Context, path string, query url.Values, decode fun
 	return err
 }
 
+// getDecoded fetches one page and decodes it, naming the endpoint when the page cannot be parsed.
+// decode must copy what it keeps of the body (json.Unmarshal does).
+func getDecoded[T any](ctx context.Context, a *api, path string, query url.Values, decode func(body []byte) (T, error)) (T, error) {
+	var v T
+	err := a.get(ctx, path, query, func(body []byte) error {
+		var err error
+		if v, err = decode(body); err != nil {
+			return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, query.Encode(), err)
+		}
+		return nil
+	})
+	return v, err
+}
+
 // apiError words an API failure for people while keeping the *httpx.StatusError for errors.Is.
 type apiError struct {
 	msg string

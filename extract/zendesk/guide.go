@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -64,17 +63,11 @@ func (r *run) noHelpCenter(cur cursor, err error) (*result, error) {
 }
 
 func (r *run) getHC(ctx context.Context, path string, q url.Values) (*hcEnvelope, error) {
-	var env hcEnvelope
-	err := r.src.api.get(ctx, path, q, func(body []byte) error {
-		if err := json.Unmarshal(body, &env); err != nil {
-			return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
-		}
-		return nil
+	return getDecoded(ctx, r.src.api, path, q, func(body []byte) (*hcEnvelope, error) {
+		var env hcEnvelope
+		err := json.Unmarshal(body, &env)
+		return &env, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &env, nil
 }
 
 func (r *run) fetchKBCategories(ctx context.Context, cur cursor) (*result, error) {

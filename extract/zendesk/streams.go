@@ -145,15 +145,7 @@ func (r *run) store(ctx context.Context, p pager, res *result) error {
 
 // getPage fetches and decodes one page, naming the endpoint when the page cannot be parsed.
 func (r *run) getPage(ctx context.Context, path string, q url.Values) (*envelope, error) {
-	var env *envelope
-	err := r.src.api.get(ctx, path, q, func(body []byte) error {
-		var err error
-		if env, err = decodeEnvelope(body); err != nil {
-			return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
-		}
-		return nil
-	})
-	return env, err
+	return getDecoded(ctx, r.src.api, path, q, decodeEnvelope)
 }
 
 // clampStart keeps start_time at least a minute in the past, as the exports require.
@@ -223,14 +215,7 @@ func (r *run) fetchTickets(index *ticketIndex) func(context.Context, cursor) (*r
 	return func(ctx context.Context, cur cursor) (*result, error) {
 		const path = "/api/v2/incremental/tickets/cursor.json"
 		q := exportQuery(cur)
-		var p *ticketsPage
-		err := r.src.api.get(ctx, path, q, func(body []byte) error {
-			var err error
-			if p, err = decodeTicketsPage(body); err != nil {
-				return fmt.Errorf("zendesk: cannot parse GET %s?%s: %w", path, q.Encode(), err)
-			}
-			return nil
-		})
+		p, err := getDecoded(ctx, r.src.api, path, q, decodeTicketsPage)
 		if err != nil {
 			return nil, err
 		}

@@ -331,50 +331,20 @@ func TestPacerReserve(t *testing.T) {
 	resp.Body.Close()
 }
 
-func TestExhausted(t *testing.T) {
-	remaining := 2
+// countdown serves a window of the given budget, each response saying what remains, and returns
+// a pacer in front of it and a function that sends one request through them.
+func countdown(t *testing.T, budget int) (*Pacer, func()) {
+	t.Helper()
+	remaining := budget
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		remaining--
 		w.Header().Set("ratelimit-remaining", strconv.Itoa(remaining))
 		w.Header().Set("ratelimit-reset", "1")
-		remaining--
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	p := NewPacer(http.DefaultTransport, PacingConfig{})
 	c := &http.Client{Transport: p}
-	if p.Exhausted("") {
-		t.Fatal("exhausted before any request")
-	}
-	for i := 0; i < 2; i++ {
-		resp, err := c.Get(srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-	}
-	if p.Exhausted("") {
-		t.Fatal("exhausted with budget left")
-	}
-	resp, err := c.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if !p.Exhausted("") {
-		t.Fatal("not exhausted after the last request of the window")
-	}
-}
-
-func TestHasRoom(t *testing.T) {
-	remaining := 2
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("ratelimit-remaining", strconv.Itoa(remaining))
-		w.Header().Set("ratelimit-reset", "1")
-		remaining--
-	}))
-	defer srv.Close()
-	p := NewPacer(http.DefaultTransport, PacingConfig{})
-	c := &http.Client{Transport: p}
-	get := func() {
+	return p, func() {
 		t.Helper()
 		resp, err := c.Get(srv.URL)
 		if err != nil {
@@ -382,6 +352,26 @@ func TestHasRoom(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+}
+
+func TestExhausted(t *testing.T) {
+	p, get := countdown(t, 3)
+	if p.Exhausted("") {
+		t.Fatal("exhausted before any request")
+	}
+	get()
+	get()
+	if p.Exhausted("") {
+		t.Fatal("exhausted with budget left")
+	}
+	get()
+	if !p.Exhausted("") {
+		t.Fatal("not exhausted after the last request of the window")
+	}
+}
+
+func TestHasRoom(t *testing.T) {
+	p, get := countdown(t, 3)
 	if !p.HasRoom("") {
 		t.Fatal("no room before any request")
 	}
