@@ -49,6 +49,7 @@ type ExtractResult struct {
 // An interrupted run leaves everything it staged and resumes from its cursors next time.
 func Extract(ctx context.Context, p *Pipeline, opts ExtractOptions) (*ExtractResult, error) {
 	staging.LimitMallocArenas(stageMallocArenas)
+	defer limitGoMemory(extractGoMemoryLimit)()
 	started := time.Now()
 	entities, err := p.chooseEntities(opts.Entities)
 	if err != nil {
