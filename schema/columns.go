@@ -234,64 +234,52 @@ func Batch[T any](e Entity, rows []T) (arrow.RecordBatch, error) {
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, t.ArrowSchema())
 	defer b.Release()
-	if err := reserve(t, b, rows); err != nil {
+	if err := appendColumns(t, b, rows); err != nil {
 		return nil, err
-	}
-	for i := range rows {
-		if err := t.appendRow(b, &rows[i]); err != nil {
-			return nil, fmt.Errorf("%s row %d: %w", e, i, err)
-		}
 	}
 	return b.NewRecordBatch(), nil
 }
 
-// reserve sizes every column's buffers for rows before any is appended. A builder left to grow
-// doubles its buffers, copying what it holds each time: for a page of ticket payloads that was
-// twice the page's size in garbage, half of what an extract allocated.
-func reserve[T any](t Table, b *array.RecordBuilder, rows []T) (err error) {
+// appendColumns fills the builder a column at a time: each column's values are read once, its
+// text buffer is sized for them, then they are appended. A builder left to grow doubles its
+// buffers, copying what it holds each time: for a page of ticket payloads that was twice the
+// page's size in garbage, half of what an extract allocated.
+func appendColumns[T any](t Table, b *array.RecordBuilder, rows []T) (err error) {
 	defer func() {
-		// As in appendRow: a row of the wrong type panics in a getter.
+		// A row of the wrong type panics in a getter's type assertion: report it as an error.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("row type %T does not match entity %s", rows, t.Entity)
-		}
-	}()
-	b.Reserve(len(rows))
-	for i, c := range t.Columns {
-		if !c.kind.isText() {
-			continue
-		}
-		n := 0
-		for r := range rows {
-			n += textLen(c.kind, c.get(&rows[r]))
-		}
-		b.Field(i).(*array.StringBuilder).ReserveData(n)
-	}
-	return nil
-}
-
-// isText says the column is an Arrow string column whose data can be reserved up front.
-func (k kind) isText() bool {
-	return k == kindText || k == kindOptText || k == kindJSON || k == kindRaw
-}
-
-func textLen(k kind, v any) int {
-	if k == kindRaw {
-		return len(v.([]byte))
-	}
-	return len(v.(string))
-}
-
-func (t Table) appendRow(b *array.RecordBuilder, row any) (err error) {
-	defer func() {
-		// A row of the wrong type panics in the getter's type assertion: report it as an error.
-		if r := recover(); r != nil {
+			var row T
 			err = fmt.Errorf("row type %T does not match entity %s", row, t.Entity)
 		}
 	}()
+	b.Reserve(len(rows))
+	values := make([]any, len(rows))
 	for i, c := range t.Columns {
-		appendValue(b.Field(i), c.kind, c.get(row))
+		text := 0
+		for r := range rows {
+			values[r] = c.get(&rows[r])
+			text += textLen(c.kind, values[r])
+		}
+		fb := b.Field(i)
+		if sb, ok := fb.(*array.StringBuilder); ok {
+			sb.ReserveData(text)
+		}
+		for _, v := range values {
+			appendValue(fb, c.kind, v)
+		}
 	}
 	return nil
+}
+
+// textLen is the bytes a value adds to a string column's data (0 for other kinds).
+func textLen(k kind, v any) int {
+	switch k {
+	case kindText, kindOptText, kindJSON:
+		return len(v.(string))
+	case kindRaw:
+		return len(v.([]byte))
+	}
+	return 0
 }
 
 func appendValue(fb array.Builder, k kind, v any) {
