@@ -111,16 +111,12 @@ func (s *Source) do(req *http.Request, what string, out any) error {
 	if err := httpx.CheckResponse(resp); err != nil {
 		return fmt.Errorf("intercom: %s: %w", what, err)
 	}
-	var parseErr error
-	err = httpx.ReadBody(resp, maxBody, func(body []byte) error {
-		parseErr = json.Unmarshal(body, out)
-		return parseErr
-	})
+	err = httpx.ReadBody(resp, maxBody, func(body []byte) error { return json.Unmarshal(body, out) })
 	switch {
-	case parseErr != nil:
-		return fmt.Errorf("intercom: cannot parse %s: %w", what, parseErr)
+	case errors.Is(err, httpx.ErrReadingBody):
+		return fmt.Errorf("intercom: %s: %w", what, err)
 	case err != nil:
-		return fmt.Errorf("intercom: reading %s: %w", what, err)
+		return fmt.Errorf("intercom: cannot parse %s: %w", what, err)
 	}
 	return nil
 }

@@ -94,13 +94,9 @@ func (a *api) get(ctx context.Context, path string, query url.Values, decode fun
 	if err := httpx.CheckResponse(resp); err != nil {
 		return statusError(path, err)
 	}
-	var decodeErr error
-	err = httpx.ReadBody(resp, maxBody, func(body []byte) error {
-		decodeErr = decode(body)
-		return decodeErr
-	})
-	if err != nil && decodeErr == nil {
-		return fmt.Errorf("zendesk: reading GET %s: %w", path, err)
+	err = httpx.ReadBody(resp, maxBody, decode)
+	if errors.Is(err, httpx.ErrReadingBody) {
+		return fmt.Errorf("zendesk: GET %s: %w", path, err)
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func response(body string, contentLength int64) *http.Response {
@@ -43,6 +44,15 @@ func TestReadBody(t *testing.T) {
 				t.Errorf("got %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestReadBodyCutShortIsAReadingError(t *testing.T) {
+	resp := &http.Response{Body: io.NopCloser(io.MultiReader(strings.NewReader(`{"a":`), iotest.ErrReader(io.ErrUnexpectedEOF)))}
+	used := false
+	err := ReadBody(resp, 1<<20, func([]byte) error { used = true; return nil })
+	if !errors.Is(err, ErrReadingBody) || !errors.Is(err, io.ErrUnexpectedEOF) || used {
+		t.Errorf("got %v (used: %v); want a reading error wrapping the cause, use not called", err, used)
 	}
 }
 
