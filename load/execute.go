@@ -151,7 +151,7 @@ func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Ev
 		return e, true
 	}
 	var oe *OpError
-	if errors.As(o.Err, &oe) && (!oe.Retryable || oe.Code == codeDependencyMissing) {
+	if errors.As(o.Err, &oe) && (!oe.Retryable || oe.Code == CodeDependencyMissing) {
 		return failedEvent(op.Op, oe), true
 	}
 	// As after a single call: only a 429 was surely refused before it was applied.
@@ -188,7 +188,7 @@ func (r *runner) runChain(ctx context.Context, ops []plannedOp) []Event {
 		if e.Event != EventLoaded {
 			for _, rest := range ops[i+1:] {
 				f := eventFor(rest.Op, EventFailed)
-				f.Code, f.Retryable = codeDependencyFailed, true
+				f.Code, f.Retryable = CodeDependencyFailed, true
 				f.Message = fmt.Sprintf("%s, earlier in %s, did not load", op.ID, op.Chain)
 				events = append(events, f)
 			}
@@ -235,7 +235,7 @@ func (r *runner) runOp(ctx context.Context, op plannedOp) (Event, error) {
 			return Event{}, errInterrupted
 		}
 		var oe *OpError
-		if errors.As(err, &oe) && (!oe.Retryable || oe.Code == codeDependencyMissing) {
+		if errors.As(err, &oe) && (!oe.Retryable || oe.Code == CodeDependencyMissing) {
 			return failedEvent(op.Op, oe), nil
 		}
 		last = err

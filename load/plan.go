@@ -254,7 +254,7 @@ type ledgerEvent struct {
 // mayBeApplied: a failure after which the call may have been applied (a lost response, a server
 // error), so an earlier run may have created the record.
 func (e ledgerEvent) mayBeApplied() bool {
-	return e.event == EventFailed && e.retryable && e.code != codeDependencyMissing && e.code != codeDependencyFailed
+	return e.event == EventFailed && e.retryable && e.code != CodeDependencyMissing && e.code != CodeDependencyFailed
 }
 
 // chunkLedger is the ledger folded for one chunk: the last event of each of its ops, and the last

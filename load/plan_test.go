@@ -55,8 +55,8 @@ func TestChunkLedgerFolding(t *testing.T) {
 	}{
 		{ledgerEvent{event: EventFailed, retryable: true, code: "server_error"}, true},
 		{ledgerEvent{event: EventFailed, retryable: false, code: "bad_request"}, false},
-		{ledgerEvent{event: EventFailed, retryable: true, code: codeDependencyMissing}, false},
-		{ledgerEvent{event: EventFailed, retryable: true, code: codeDependencyFailed}, false},
+		{ledgerEvent{event: EventFailed, retryable: true, code: CodeDependencyMissing}, false},
+		{ledgerEvent{event: EventFailed, retryable: true, code: CodeDependencyFailed}, false},
 		{ledgerEvent{event: EventLoaded}, false},
 	}
 	for _, tt := range tests {

@@ -25,11 +25,13 @@ type Op struct {
 	Payload  json.RawMessage
 }
 
-// Codes of the failures the loader records itself, without a call, when an op's refs are not
-// loaded: nothing can have been created by them.
+// Codes of the failures recorded without a call, when an op's refs are not loaded: nothing can
+// have been created by them, so the loader retries them without reconciling first. Targets return
+// CodeDependencyMissing for a ref they cannot resolve (Refs.ID does); the loader records
+// CodeDependencyFailed for the ops after a failed one in a chain.
 const (
-	codeDependencyMissing = "dependency_missing"
-	codeDependencyFailed  = "dependency_failed"
+	CodeDependencyMissing = "dependency_missing"
+	CodeDependencyFailed  = "dependency_failed"
 )
 
 // Refs maps the op ids an op refers to onto their target ids.
@@ -40,7 +42,7 @@ func (r Refs) ID(ref string) (string, error) {
 	if id, ok := r[ref]; ok && id != "" {
 		return id, nil
 	}
-	return "", &OpError{Code: codeDependencyMissing, Message: fmt.Sprintf("%s is not loaded", ref), Retryable: true}
+	return "", &OpError{Code: CodeDependencyMissing, Message: fmt.Sprintf("%s is not loaded", ref), Retryable: true}
 }
 
 // Attachment is a source file a part carries, as the plan's payload describes it.

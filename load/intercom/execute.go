@@ -112,7 +112,7 @@ func (x *exec) ref(field, ref string) (string, error) {
 	}
 	id, err := x.refs.ID(ref)
 	if err != nil {
-		return "", &load.OpError{Code: "dependency_missing", Retryable: true,
+		return "", &load.OpError{Code: load.CodeDependencyMissing, Retryable: true,
 			Message: fmt.Sprintf("op %s: %s %s is not loaded", x.op.ID, field, ref)}
 	}
 	return id, nil

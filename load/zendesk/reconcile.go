@@ -54,7 +54,7 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 		return "", false, nil
 	}
 	var oe *load.OpError
-	if errors.As(err, &oe) && (oe.Code == "invalid_payload" || oe.Code == "dependency_missing") {
+	if errors.As(err, &oe) && (oe.Code == "invalid_payload" || oe.Code == load.CodeDependencyMissing) {
 		return "", false, nil
 	}
 	if err != nil {
