@@ -58,3 +58,32 @@ func TestTrimMemoryEvictsCachedBlocks(t *testing.T) {
 		t.Errorf("reading after TrimMemory: %v", err)
 	}
 }
+
+// rowGroups is how many row groups table has in the file.
+func rowGroups(t *testing.T, s *Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('` + table + `')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A checkpoint writes what was appended since the last one and leaves the row groups already in
+// the file as they are: DuckDB would otherwise merge the last, partly filled one with the new
+// rows and rewrite it, a cost that grows with the table up to a whole row group.
+func TestCheckpointLeavesWrittenRowGroups(t *testing.T) {
+	s := openTemp(t)
+	for _, q := range []string{
+		`CREATE TABLE log AS SELECT i, md5(i::VARCHAR) AS s FROM range(5000) t(i)`, `CHECKPOINT`,
+		`INSERT INTO log SELECT i, md5(i::VARCHAR) FROM range(5000, 10000) t(i)`, `CHECKPOINT`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if n := rowGroups(t, s, "log"); n != 2 {
+		t.Errorf("log has %d row groups after two checkpoints of 5,000 rows each, want 2 (merged, rewritten)", n)
+	}
+}
+
