@@ -66,6 +66,9 @@ func RunLoad(ctx context.Context, p *Pipeline, opts LoadOptions) (*load.Result, 
 	}
 	defer store.Close()
 	store.ReturnFreedMemoryAtOnce()
+	if err := store.CheckpointOften(ctx); err != nil {
+		return nil, err
+	}
 	files, err := p.fileStore(opts)
 	if err != nil {
 		return nil, err

@@ -87,3 +87,17 @@ func TestCheckpointLeavesWrittenRowGroups(t *testing.T) {
 	}
 }
 
+// CheckpointOften lowers the log size that triggers a checkpoint to ledgerCheckpointThreshold.
+func TestCheckpointOften(t *testing.T) {
+	s := openTemp(t)
+	if err := s.CheckpointOften(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := s.db.QueryRow(`SELECT current_setting('checkpoint_threshold')`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "1.9 MiB"; got != want { // DuckDB shows 2MB (decimal) in binary units
+		t.Errorf("checkpoint_threshold is %s, want %s (%s)", got, want, ledgerCheckpointThreshold)
+	}
+}
