@@ -28,19 +28,25 @@ type FileStore struct {
 	fetch Fetch
 
 	mu      sync.Mutex
-	loading map[string]*sync.Mutex
+	loading map[string]*attachmentLock // attachments being opened, by source id
+}
+
+// attachmentLock serialises the opening of one attachment; users counts the callers holding or
+// waiting for it, so the last one out forgets it.
+type attachmentLock struct {
+	sync.Mutex
+	users int
 }
 
 // NewFileStore stores under dir, fetching with fetch.
 func NewFileStore(dir string, fetch Fetch) *FileStore {
-	return &FileStore{dir: dir, fetch: fetch, loading: map[string]*sync.Mutex{}}
+	return &FileStore{dir: dir, fetch: fetch, loading: map[string]*attachmentLock{}}
 }
 
 // Open returns the stored content of a, downloading it first if needed.
 func (s *FileStore) Open(ctx context.Context, a Attachment) (io.ReadCloser, error) {
-	lock := s.lockFor(a.SourceID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock := s.lock(a.SourceID)
+	defer unlock()
 	if f, err := s.openStored(a); err == nil {
 		return f, nil
 	}
@@ -50,16 +56,27 @@ func (s *FileStore) Open(ctx context.Context, a Attachment) (io.ReadCloser, erro
 	return s.openStored(a)
 }
 
-// lockFor serialises downloads of one attachment, so parallel parts never fetch it twice.
-func (s *FileStore) lockFor(id string) *sync.Mutex {
+// lock serialises the opening of one attachment, so parallel parts never fetch it twice. A lock
+// lives only while someone holds or waits for it: a load opens every attachment of the account,
+// and a lock kept for each would grow the load's memory with the account.
+func (s *FileStore) lock(id string) (unlock func()) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	l, ok := s.loading[id]
 	if !ok {
-		l = &sync.Mutex{}
+		l = &attachmentLock{}
 		s.loading[id] = l
 	}
-	return l
+	l.users++
+	s.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if l.users--; l.users == 0 {
+			delete(s.loading, id)
+		}
+	}
 }
 
 func (s *FileStore) indexPath(a Attachment) string {

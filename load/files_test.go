@@ -53,6 +53,10 @@ func TestFileStoreDownloadsOnceAndStoresEqualContentOnce(t *testing.T) {
 	if calls.Load() != 3 {
 		t.Errorf("%d downloads for 3 attachments opened 8 times each", calls.Load())
 	}
+	// Nothing is kept per attachment once it is open: a load opens every one of the account.
+	if n := len(store.loading); n != 0 {
+		t.Errorf("%d attachment locks kept after every Open returned", n)
+	}
 	// A new store over the same folder (the next load) downloads nothing.
 	again := NewFileStore(dir, fetchFrom(contents, &calls))
 	if f, err := again.Open(context.Background(), atts[2]); err != nil {
