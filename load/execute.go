@@ -151,7 +151,7 @@ func (r *runner) settleOutcome(ctx context.Context, op plannedOp, o Outcome) (Ev
 		return e, true
 	}
 	var oe *OpError
-	if errors.As(o.Err, &oe) && (!oe.Retryable || oe.Code == CodeDependencyMissing) {
+	if errors.As(o.Err, &oe) && oe.final() {
 		return failedEvent(op.Op, oe), true
 	}
 	// As after a single call: only a 429 was surely refused before it was applied.
@@ -235,7 +235,7 @@ func (r *runner) runOp(ctx context.Context, op plannedOp) (Event, error) {
 			return Event{}, errInterrupted
 		}
 		var oe *OpError
-		if errors.As(err, &oe) && (!oe.Retryable || oe.Code == CodeDependencyMissing) {
+		if errors.As(err, &oe) && oe.final() {
 			return failedEvent(op.Op, oe), nil
 		}
 		last = err

@@ -7,6 +7,7 @@ package load
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -33,6 +34,24 @@ const (
 	CodeDependencyMissing = "dependency_missing"
 	CodeDependencyFailed  = "dependency_failed"
 )
+
+// CodeInvalidPayload is the failure a target returns for an op whose payload it cannot turn into a
+// call: nothing was sent, and sending it again will not help.
+const CodeInvalidPayload = "invalid_payload"
+
+// NothingSent says whether err is a failure a target returns before making any call for the op (a
+// payload it cannot use, a ref not loaded), so no earlier attempt can have created the record
+// either: a target's Reconcile has nothing to look for.
+func NothingSent(err error) bool {
+	var oe *OpError
+	return errors.As(err, &oe) && (oe.Code == CodeInvalidPayload || oe.Code == CodeDependencyMissing)
+}
+
+// final says whether the loader records a failure as it is, without trying the op again: the
+// target refused it for good, or a ref is not loaded (a later replay, once it is, runs it).
+func (e *OpError) final() bool {
+	return !e.Retryable || e.Code == CodeDependencyMissing
+}
 
 // Refs maps the op ids an op refers to onto their target ids.
 type Refs map[string]string

@@ -73,8 +73,7 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 	default:
 		return "", false, nil
 	}
-	var oe *load.OpError
-	if errors.As(err, &oe) && (oe.Code == "invalid_payload" || oe.Code == load.CodeDependencyMissing) {
+	if load.NothingSent(err) {
 		// Nothing can have been sent for it: Execute will say what is wrong.
 		return "", false, nil
 	}

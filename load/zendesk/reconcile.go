@@ -3,7 +3,6 @@ package zendesk
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -53,8 +52,7 @@ func (c *Client) Reconcile(ctx context.Context, op load.Op, refs load.Refs) (str
 	default:
 		return "", false, nil
 	}
-	var oe *load.OpError
-	if errors.As(err, &oe) && (oe.Code == "invalid_payload" || oe.Code == load.CodeDependencyMissing) {
+	if load.NothingSent(err) {
 		return "", false, nil
 	}
 	if err != nil {
