@@ -61,7 +61,7 @@ func benchExtract(ctx context.Context, cfg config, dir string, n int) (extractRe
 	// window is whole, as the lower bound assumes.
 	time.Sleep(time.Until(time.Now().Truncate(cfg.window).Add(cfg.window)))
 	started := time.Now()
-	extract := exec.CommandContext(ctx, cfg.bin, "extract", "-p", pipeline)
+	extract := exec.CommandContext(ctx, cfg.measuredBin, "extract", "-p", pipeline)
 	var out bytes.Buffer
 	extract.Stdout, extract.Stderr = &out, &out
 	peak, err := runMeasured(extract)

@@ -81,7 +81,7 @@ func benchLoad(ctx context.Context, cfg config, dir string, n, limit int, latenc
 		go sampleWindows(base, before, stop, sampling)
 	}
 	started := time.Now()
-	load := exec.CommandContext(ctx, cfg.bin, "load", "-p", pipeline, "--concurrency", "64")
+	load := exec.CommandContext(ctx, cfg.measuredBin, "load", "-p", pipeline, "--concurrency", "64")
 	var out bytes.Buffer
 	load.Stdout, load.Stderr = &out, &out
 	peak, err := runMeasured(load)

@@ -20,6 +20,7 @@ import (
 
 type config struct {
 	bin         string
+	measuredBin string // the copy of bin the processes whose memory is measured run (measuredCopy)
 	sizes       []int
 	seed        int64
 	window      time.Duration
@@ -85,6 +86,9 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if cfg.measuredBin, err = measuredCopy(cfg.bin, dir); err != nil {
+		return err
+	}
 	if cfg.onlyIntercom {
 		return runIntercomBench(ctx, cfg, dir)
 	}
