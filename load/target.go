@@ -39,6 +39,12 @@ const (
 // call: nothing was sent, and sending it again will not help.
 const CodeInvalidPayload = "invalid_payload"
 
+// InvalidPayload is the failure of an op whose payload a target cannot turn into a call, naming
+// the op: permanent, since nothing was sent.
+func InvalidPayload(op Op, format string, args ...any) *OpError {
+	return &OpError{Code: CodeInvalidPayload, Message: fmt.Sprintf("op %s (%s): ", op.ID, op.Kind) + fmt.Sprintf(format, args...)}
+}
+
 // NothingSent says whether err is a failure a target returns before making any call for the op (a
 // payload it cannot use, a ref not loaded), so no earlier attempt can have created the record
 // either: a target's Reconcile has nothing to look for.

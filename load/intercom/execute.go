@@ -102,7 +102,7 @@ func (x *exec) decode(p any) error {
 
 // invalid is a permanent failure of a payload the transform wrote wrong.
 func (x *exec) invalid(format string, args ...any) *load.OpError {
-	return &load.OpError{Code: load.CodeInvalidPayload, Message: fmt.Sprintf("op %s (%s): ", x.op.ID, x.op.Kind) + fmt.Sprintf(format, args...)}
+	return load.InvalidPayload(x.op, format, args...)
 }
 
 // ref resolves a *_ref field to the target id of the op it names.

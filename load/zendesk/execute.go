@@ -76,7 +76,7 @@ func (x *exec) fail(err error) error {
 
 // invalid is a payload the loader cannot send: nothing was sent, and sending it again cannot help.
 func (x *exec) invalid(format string, args ...any) error {
-	return &load.OpError{Code: load.CodeInvalidPayload, Message: fmt.Sprintf("op %s (%s): ", x.op.ID, x.op.Kind) + fmt.Sprintf(format, args...)}
+	return load.InvalidPayload(x.op, format, args...)
 }
 
 // payload reads the op's payload as an object.
